@@ -1,0 +1,43 @@
+-- Ranks stages by precedence: approved > reverified > official > preliminary.
+CREATE OR REPLACE MACRO stage_rank(s) AS
+    CASE s WHEN 'preliminary' THEN 1 WHEN 'official' THEN 2
+           WHEN 'reverified' THEN 3 WHEN 'approved' THEN 4 ELSE 0 END;
+
+-- Units whose territory changed during review year Y, that is by a crosswalk
+-- row taking effect after 31/12/(Y-1) and on or before 31/12/Y. A unit that
+-- keeps its code but absorbs another, or is split, is not the same unit as
+-- last year: comparing its rates by code would be wrong.
+CREATE OR REPLACE TABLE unit_changed_year AS
+WITH years AS (SELECT DISTINCT year FROM ref_cycle),
+moves AS (
+    SELECT y.year, x.*
+    FROM ref_crosswalk x
+    JOIN years y
+      ON x.effective_date > make_date(y.year - 1, 12, 31)
+     AND x.effective_date <= make_date(y.year, 12, 31)
+    WHERE x.old_code <> x.new_code OR x.share_kind <> 'full'
+),
+communes AS (
+    SELECT year, new_code AS unit_code FROM moves
+    UNION
+    SELECT year, old_code FROM moves
+),
+-- a district changes when one of its communes (last year or this year) does
+districts AS (
+    SELECT DISTINCT c.year, d.district_code AS unit_code
+    FROM communes c
+    JOIN dim_unit_year d
+      ON d.unit_code = c.unit_code AND d.year IN (c.year, c.year - 1)
+    WHERE d.district_code IS NOT NULL
+),
+-- a province changes when a unit of another province moves into it
+provinces AS (
+    SELECT DISTINCT m.year, n.province_code AS unit_code
+    FROM moves m
+    JOIN dim_unit_year n ON n.year = m.year AND n.unit_code = m.new_code
+    JOIN dim_unit_year o ON o.year = m.year - 1 AND o.unit_code = m.old_code
+    WHERE o.province_code <> n.province_code
+)
+SELECT * FROM communes
+UNION SELECT * FROM districts
+UNION SELECT * FROM provinces;

@@ -1,0 +1,139 @@
+package transform
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io/fs"
+	"strings"
+	"time"
+
+	"rasoat/data"
+	rsql "rasoat/sql"
+	"rasoat/store"
+)
+
+// Options adjust a run.
+type Options struct {
+	// Reference is where standards.csv, cycles.csv and targets.csv are read
+	// from; nil means the data shipped with rasoat.
+	Reference fs.FS
+}
+
+// Step is one model's timing.
+type Step struct {
+	Name     string
+	Duration time.Duration
+}
+
+// Report says what a run did.
+type Report struct {
+	Steps []Step
+	Total time.Duration
+}
+
+// refTables maps each shipped reference file to its table.
+var refTables = [...]struct{ file, table string }{
+	{"standards", "ref_standard"},
+	{"cycles", "ref_cycle"},
+	{"targets", "ref_target"},
+}
+
+// Run reloads the reference data and rebuilds every model.
+func Run(ctx context.Context, db *store.DB, opt Options) (*Report, error) {
+	start := time.Now()
+	ref := opt.Reference
+	if ref == nil {
+		ref = data.Files()
+	}
+	models, err := rsql.Models()
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{}
+	err = db.InTx(ctx, func(tx *sql.Tx) error {
+		for _, rt := range refTables {
+			t0 := time.Now()
+			if err := loadReference(ctx, tx, ref, rt.file, rt.table); err != nil {
+				return err
+			}
+			rep.Steps = append(rep.Steps, Step{Name: "data/" + rt.file + ".csv", Duration: time.Since(t0)})
+		}
+		for _, m := range models {
+			t0 := time.Now()
+			if _, err := tx.ExecContext(ctx, m.Text); err != nil {
+				return fmt.Errorf("model %s: %w", m.Name, err)
+			}
+			rep.Steps = append(rep.Steps, Step{Name: m.Name, Duration: time.Since(t0)})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	rep.Total = time.Since(start)
+	return rep, nil
+}
+
+// loadReference replaces table with the rows of a reference CSV. Columns the
+// table does not have (notes) are skipped; empty cells become NULL.
+func loadReference(ctx context.Context, tx *sql.Tx, ref fs.FS, file, table string) error {
+	t, err := data.LoadFS(ref, file)
+	if err != nil {
+		return err
+	}
+	cols, err := tableColumns(ctx, tx, table)
+	if err != nil {
+		return err
+	}
+	var use []int
+	var names []string
+	for i, h := range t.Header {
+		if cols[h] {
+			use = append(use, i)
+			names = append(names, h)
+		}
+	}
+	if len(names) == 0 {
+		return fmt.Errorf("%s.csv: no column matches table %s", file, table)
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM "+table); err != nil {
+		return err
+	}
+	q := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", table, strings.Join(names, ", "),
+		strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", "))
+	stmt, err := tx.PrepareContext(ctx, q)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for n, rec := range t.Records {
+		args := make([]any, len(use))
+		for j, i := range use {
+			if i < len(rec) && strings.TrimSpace(rec[i]) != "" {
+				args[j] = strings.TrimSpace(rec[i])
+			}
+		}
+		if _, err := stmt.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("%s.csv line %d: %w", file, n+2, err)
+		}
+	}
+	return nil
+}
+
+func tableColumns(ctx context.Context, tx *sql.Tx, table string) (map[string]bool, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT column_name FROM information_schema.columns WHERE table_name = ?`, table)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols := map[string]bool{}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		cols[c] = true
+	}
+	return cols, rows.Err()
+}
