@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -181,6 +183,15 @@ type UnitsReport struct {
 // the list close at validFrom. Lists must be imported in date order.
 func ImportUnits(ctx context.Context, db *store.DB, name string, units []Unit, validFrom time.Time) (*UnitsReport, error) {
 	rep := &UnitsReport{Units: len(units), ValidFrom: validFrom}
+	fp := fingerprint(units, validFrom)
+	var seen int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM ref_unit_import WHERE fingerprint = ?`, fp).Scan(&seen); err != nil {
+		return nil, err
+	}
+	if seen > 0 {
+		rep.Unchanged = len(units)
+		return rep, nil
+	}
 	provinces := map[string]bool{}
 	for _, u := range units {
 		provinces[u.Province] = true
@@ -255,12 +266,23 @@ func ImportUnits(ctx context.Context, db *store.DB, name string, units []Unit, v
 				rep.Closed++
 			}
 		}
-		return nil
+		_, err := tx.ExecContext(ctx, `INSERT INTO ref_unit_import VALUES (?, ?, ?, ?, now())`, fp, filepath.Base(name), validFrom, len(units))
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return rep, nil
+}
+
+// fingerprint identifies a list by its content and date, whatever its file name.
+func fingerprint(units []Unit, validFrom time.Time) string {
+	h := sha256.New()
+	fmt.Fprintln(h, validFrom.Format("2006-01-02"))
+	for _, u := range units {
+		fmt.Fprintf(h, "%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%v\n", u.Code, u.Name, u.Level, u.Type, u.Parent, u.Province, u.Synthetic)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 func nullIfEmpty(s string) any {

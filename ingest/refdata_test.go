@@ -100,6 +100,10 @@ func TestImportRealDakLakUnitLists(t *testing.T) {
 	f, _ := os.Open(sharedData(t, "daklak_units_2019.csv"))
 	defer f.Close()
 	units, _ := ReadUnits("old.csv", f)
+	if rep, err := ImportUnits(ctx, db, "old.csv", units, time.Date(2019, 12, 1, 0, 0, 0, 0, time.UTC)); err != nil || rep.Unchanged != len(units) {
+		t.Errorf("the same old list again must be a no-op: %+v %v", rep, err)
+	}
+	units[20].Name += " (sửa)"
 	if _, err := ImportUnits(ctx, db, "old.csv", units, time.Date(2019, 12, 1, 0, 0, 0, 0, time.UTC)); err == nil || !strings.Contains(err.Error(), "thứ tự") {
 		t.Errorf("older list accepted: %v", err)
 	}

@@ -41,68 +41,81 @@ const (
 
 // Province is one province that has counted data.
 type Province struct {
-	Code       string
-	Name       string
-	Synthetic  bool
-	LatestYear int
+	Code       string `json:"code"`
+	Name       string `json:"name"`
+	Synthetic  bool   `json:"synthetic"`
+	LatestYear int    `json:"latest_year"`
 }
 
 // Overview is the leaders' page for one province: the latest year's figures,
 // the whole trend and the ranking of the units one level below.
 type Overview struct {
-	ProvinceCode, ProvinceName string
-	Synthetic                  bool
+	ProvinceCode string `json:"province_code"`
+	ProvinceName string `json:"province_name"`
+	Synthetic    bool   `json:"synthetic"`
 
 	// Year is the latest year with a counted row; Standard the newest standard
 	// of that year (in 2021 that is the ND07_2021 baseline, not QD59_2015);
 	// Stage the stage that counts for it.
-	Year     int
-	Standard string
-	Stage    string
+	Year     int    `json:"year"`
+	Standard string `json:"standard"`
+	Stage    string `json:"stage"`
 
-	Households, Poor, NearPoor int64
-	PoorRate, NearPoorRate     float64
-	ReductionPP                *float64
-	Comparable                 bool
+	Households   int64    `json:"households"`
+	Poor         int64    `json:"poor"`
+	NearPoor     int64    `json:"near_poor"`
+	PoorRate     float64  `json:"poor_rate"`
+	NearPoorRate float64  `json:"near_poor_rate"`
+	ReductionPP  *float64 `json:"reduction_pp"`
+	Comparable   bool     `json:"comparable"`
 	// UnitsReporting of UnitsExpected units below the province sent figures;
 	// both are 0 when the view does not say.
-	UnitsReporting, UnitsExpected int
+	UnitsReporting int `json:"units_reporting"`
+	UnitsExpected  int `json:"units_expected"`
 
-	Target *Target // nil when no target applies to the year
+	Target *Target `json:"target"` // nil when no target applies to the year
 
-	Trend []TrendPoint // every counted (year, standard), series by series
+	Trend []TrendPoint `json:"trend"` // every counted (year, standard), series by series
 
-	Ranking      []UnitRate // highest poor rate first
-	RankingLevel string     // LevelDistrict before 1/7/2025, LevelCommune after
+	Ranking      []UnitRate `json:"ranking"`       // highest poor rate first
+	RankingLevel string     `json:"ranking_level"` // LevelDistrict before 1/7/2025, LevelCommune after
 }
 
 // Target is the poverty-reduction target that applies to the overview year
 // and how the province did against it.
 type Target struct {
-	Period   string
-	Min, Max float64
-	HasMax   bool // false when the target is open-ended ("> 3 points")
-	Source   string
-	Status   string // StatusExceeds, StatusMeets, StatusMisses or StatusNotComparable
+	Period string  `json:"period"`
+	Min    float64 `json:"min"`
+	Max    float64 `json:"max"`
+	HasMax bool    `json:"has_max"` // false when the target is open-ended ("> 3 points")
+	Source string  `json:"source"`
+	Status string  `json:"status"` // StatusExceeds, StatusMeets, StatusMisses or StatusNotComparable
 }
 
 // TrendPoint is one counted (year, standard) of the province.
 type TrendPoint struct {
-	Year                       int
-	Standard                   string
-	Stage                      string
-	IsBaseline                 bool
-	Households, Poor, NearPoor int64
-	PoorRate, NearPoorRate     float64
-	ReductionPP                *float64
+	Year         int      `json:"year"`
+	Standard     string   `json:"standard"`
+	Stage        string   `json:"stage"`
+	IsBaseline   bool     `json:"is_baseline"`
+	Households   int64    `json:"households"`
+	Poor         int64    `json:"poor"`
+	NearPoor     int64    `json:"near_poor"`
+	PoorRate     float64  `json:"poor_rate"`
+	NearPoorRate float64  `json:"near_poor_rate"`
+	ReductionPP  *float64 `json:"reduction_pp"`
 }
 
 // UnitRate is one unit of the ranking.
 type UnitRate struct {
-	Code, Name                 string
-	Households, Poor, NearPoor int64
-	PoorRate, NearPoorRate     float64
-	ReductionPP                *float64
+	Code         string   `json:"code"`
+	Name         string   `json:"name"`
+	Households   int64    `json:"households"`
+	Poor         int64    `json:"poor"`
+	NearPoor     int64    `json:"near_poor"`
+	PoorRate     float64  `json:"poor_rate"`
+	NearPoorRate float64  `json:"near_poor_rate"`
+	ReductionPP  *float64 `json:"reduction_pp"`
 }
 
 // Provinces lists the provinces with counted data, the one to show by
@@ -186,7 +199,6 @@ func (q *Q) trend(ctx context.Context, ov *Overview) (*TrendPoint, error) {
 			return nil, fmt.Errorf("đọc xu hướng của tỉnh %s: %w", ov.ProvinceCode, err)
 		}
 		p.PoorRate, p.NearPoorRate, p.ReductionPP = pr.Float64, npr.Float64, nullable(red)
-		ov.ProvinceName = name
 		ov.Synthetic = ov.Synthetic || synthetic
 		ov.Trend = append(ov.Trend, p)
 		comparable = append(comparable, cmp.Bool && red.Valid)
@@ -200,6 +212,7 @@ func (q *Q) trend(ctx context.Context, ov *Overview) (*TrendPoint, error) {
 			(p.Year == ov.Trend[latest].Year && (seriesFrom > latestStart ||
 				(seriesFrom == latestStart && p.IsBaseline && !ov.Trend[latest].IsBaseline))) {
 			latest, latestStart = i, seriesFrom
+			ov.ProvinceName = name // the name in force in the latest year
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -225,7 +238,7 @@ func (q *Q) trend(ctx context.Context, ov *Overview) (*TrendPoint, error) {
 // period it starts.
 func (q *Q) target(ctx context.Context, unitCode string, year int, baseline bool) (*Target, error) {
 	var (
-		t   Target
+		t      Target
 		lo, hi sql.NullFloat64
 		src    sql.NullString
 	)
@@ -290,6 +303,14 @@ func (q *Q) ranking(ctx context.Context, ov *Overview) error {
 		if ov.Year < 2025 {
 			ov.RankingLevel = LevelDistrict
 		}
+	}
+	return nil
+}
+
+// Ping checks that the database answers.
+func (q *Q) Ping(ctx context.Context) error {
+	if err := q.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("kiểm tra cơ sở dữ liệu: %w", err)
 	}
 	return nil
 }

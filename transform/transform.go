@@ -39,26 +39,48 @@ var refTables = [...]struct{ file, table string }{
 	{"targets", "ref_target"},
 }
 
-// Run reloads the reference data and rebuilds every model.
-func Run(ctx context.Context, db *store.DB, opt Options) (*Report, error) {
-	start := time.Now()
-	ref := opt.Reference
+// LoadReference replaces the reference tables (standards, cycles, targets)
+// with ref's files (nil: the shipped data). Ingest needs the cycles to know
+// which standard a year's file belongs to, so it runs before any load.
+func LoadReference(ctx context.Context, db *store.DB, ref fs.FS) ([]Step, error) {
+	var steps []Step
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		steps, err = loadAllReference(ctx, tx, ref)
+		return err
+	})
+	return steps, err
+}
+
+func loadAllReference(ctx context.Context, tx *sql.Tx, ref fs.FS) ([]Step, error) {
 	if ref == nil {
 		ref = data.Files()
 	}
+	var steps []Step
+	for _, rt := range refTables {
+		t0 := time.Now()
+		if err := loadReference(ctx, tx, ref, rt.file, rt.table); err != nil {
+			return nil, err
+		}
+		steps = append(steps, Step{Name: "data/" + rt.file + ".csv", Duration: time.Since(t0)})
+	}
+	return steps, nil
+}
+
+// Run reloads the reference data and rebuilds every model.
+func Run(ctx context.Context, db *store.DB, opt Options) (*Report, error) {
+	start := time.Now()
 	models, err := rsql.Models()
 	if err != nil {
 		return nil, err
 	}
 	rep := &Report{}
 	err = db.InTx(ctx, func(tx *sql.Tx) error {
-		for _, rt := range refTables {
-			t0 := time.Now()
-			if err := loadReference(ctx, tx, ref, rt.file, rt.table); err != nil {
-				return err
-			}
-			rep.Steps = append(rep.Steps, Step{Name: "data/" + rt.file + ".csv", Duration: time.Since(t0)})
+		steps, err := loadAllReference(ctx, tx, opt.Reference)
+		if err != nil {
+			return err
 		}
+		rep.Steps = append(rep.Steps, steps...)
 		for _, m := range models {
 			t0 := time.Now()
 			if _, err := tx.ExecContext(ctx, m.Text); err != nil {

@@ -21,6 +21,15 @@ CREATE TABLE ref_unit (
     PRIMARY KEY (unit_code, valid_from)
 );
 
+-- Every units list imported: re-importing the same list is a no-op.
+CREATE TABLE ref_unit_import (
+    fingerprint VARCHAR PRIMARY KEY,
+    file_name   VARCHAR,
+    valid_from  DATE NOT NULL,
+    units       INTEGER NOT NULL,
+    imported_at TIMESTAMP NOT NULL
+);
+
 -- Crosswalk between unit lists (e.g. the 1/7/2025 reorganisation).
 -- share_kind: full (the whole old unit), partial (split, fraction unknown),
 -- fraction (share holds the fraction of the old unit's households).

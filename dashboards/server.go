@@ -1,0 +1,259 @@
+// Package dashboards serves the leaders' pages: Vietnamese HTML rendered on
+// the server, charts drawn in the browser by an embedded copy of ECharts
+// (nothing is loaded from the internet), every chart backed by a real
+// table and a CSV export of the same numbers.
+package dashboards
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"path"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"rasoat/query"
+)
+
+//go:embed assets templates
+var embedded embed.FS
+
+// Options configure the server.
+type Options struct {
+	// Logger receives one line per request and every recovered panic;
+	// nil means slog.Default().
+	Logger *slog.Logger
+	// Now gives the time printed on pages; nil means time.Now.
+	Now func() time.Time
+}
+
+type server struct {
+	q      *query.Q
+	log    *slog.Logger
+	now    func() time.Time
+	pages  *template.Template
+	assets map[string]asset // by path under /assets/
+}
+
+type asset struct {
+	body        []byte
+	contentType string
+	etag        string
+}
+
+// NewServer builds the HTTP handler. Gin runs in release mode (no debug
+// route dump, no colour codes in logs).
+func NewServer(q *query.Q, opts Options) *gin.Engine {
+	s := &server{q: q, log: opts.Logger, now: opts.Now}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.pages = template.Must(template.New("").ParseFS(embedded, "templates/*.html"))
+	s.assets = loadAssets()
+
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(s.requestLog, s.recover, securityHeaders)
+	r.GET("/", s.overviewPage)
+	r.GET("/assets/*path", s.serveAsset)
+	r.GET("/api/overview", s.overviewAPI)
+	r.GET("/export/overview/:file", s.exportOverview)
+	r.GET("/healthz", s.healthz)
+	r.NoRoute(func(c *gin.Context) {
+		s.errorPage(c, http.StatusNotFound, "Không tìm thấy trang", "Địa chỉ này không có trên hệ thống.")
+	})
+	return r
+}
+
+// loadAssets reads the embedded static files once, with their types set
+// here rather than guessed from the system's MIME tables (some Windows
+// registries map .js to text/plain, which nosniff then refuses to run).
+func loadAssets() map[string]asset {
+	types := map[string]string{
+		".js":  "text/javascript; charset=utf-8",
+		".css": "text/css; charset=utf-8",
+	}
+	out := map[string]asset{}
+	err := fs.WalkDir(embedded, "assets", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := embedded.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		ct, ok := types[path.Ext(p)]
+		if !ok {
+			ct = "text/plain; charset=utf-8" // LICENSE, NOTICE, README
+		}
+		sum := sha256.Sum256(b)
+		out[strings.TrimPrefix(p, "assets/")] = asset{body: b, contentType: ct, etag: hex.EncodeToString(sum[:8])}
+		return nil
+	})
+	if err != nil {
+		panic(fmt.Sprintf("dashboards: embedded assets: %v", err)) // a build defect, not a runtime condition
+	}
+	return out
+}
+
+func (s *server) requestLog(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	status := c.Writer.Status()
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelError
+	}
+	s.log.LogAttrs(c.Request.Context(), level, "http",
+		slog.String("method", c.Request.Method),
+		slog.String("path", c.Request.URL.Path),
+		slog.String("query", c.Request.URL.RawQuery),
+		slog.Int("status", status),
+		slog.Int("bytes", c.Writer.Size()),
+		slog.Duration("took", time.Since(start)),
+		slog.String("client", c.ClientIP()),
+	)
+}
+
+// recover turns a panic into a plain Vietnamese 500 page; the stack goes to
+// the log only, never to the browser.
+func (s *server) recover(c *gin.Context) {
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		if r == http.ErrAbortHandler {
+			panic(r)
+		}
+		s.log.ErrorContext(c.Request.Context(), "panic in handler",
+			slog.String("path", c.Request.URL.Path),
+			slog.String("panic", fmt.Sprint(r)),
+			slog.String("stack", string(debug.Stack())))
+		if !c.Writer.Written() {
+			s.errorPage(c, http.StatusInternalServerError, "Đã xảy ra lỗi",
+				"Hệ thống gặp lỗi khi tạo trang này. Vui lòng thử lại sau hoặc báo cho quản trị viên.")
+		}
+		c.Abort()
+	}()
+	c.Next()
+}
+
+// securityHeaders: scripts only from this server, so even a name that got
+// past escaping could not run; inline styles stay allowed because ECharts'
+// tooltip sets them.
+func securityHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Frame-Options", "DENY")
+	c.Next()
+}
+
+func (s *server) serveAsset(c *gin.Context) {
+	a, ok := s.assets[strings.TrimPrefix(c.Param("path"), "/")]
+	if !ok {
+		c.Data(http.StatusNotFound, "text/plain; charset=utf-8", []byte("Không tìm thấy tệp."))
+		return
+	}
+	h := c.Writer.Header()
+	h.Set("Content-Type", a.contentType)
+	h.Set("ETag", `"`+a.etag+`"`)
+	h.Set("Cache-Control", "public, max-age=86400")
+	http.ServeContent(c.Writer, c.Request, "", time.Time{}, bytes.NewReader(a.body))
+}
+
+func (s *server) healthz(c *gin.Context) {
+	if err := s.q.Ping(c.Request.Context()); err != nil {
+		s.log.ErrorContext(c.Request.Context(), "healthz", slog.String("err", err.Error()))
+		c.Data(http.StatusServiceUnavailable, "text/plain; charset=utf-8", []byte("lỗi cơ sở dữ liệu\n"))
+		return
+	}
+	c.Data(http.StatusOK, "text/plain; charset=utf-8", []byte("ok\n"))
+}
+
+// errNoProvince: nothing has been loaded yet.
+var errNoProvince = errors.New("chưa có số liệu")
+
+// load resolves ?province= (default: the province with the most recent data,
+// see query.Q.Provinces) and reads its overview.
+func (s *server) load(c *gin.Context) ([]query.Province, *query.Overview, error) {
+	ctx := c.Request.Context()
+	provs, err := s.q.Provinces(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	code := strings.TrimSpace(c.Query("province"))
+	if code == "" {
+		if len(provs) == 0 {
+			return nil, nil, errNoProvince
+		}
+		code = provs[0].Code
+	}
+	ov, err := s.q.Overview(ctx, code)
+	return provs, ov, err
+}
+
+// loadError answers a failed load with the right status and a message that
+// does not leak internals; the detail goes to the log.
+func (s *server) loadError(c *gin.Context, err error) (int, string, string) {
+	switch {
+	case errors.Is(err, query.ErrNoData):
+		return http.StatusNotFound, "Không có số liệu", "Không có số liệu của tỉnh đã chọn."
+	case errors.Is(err, errNoProvince):
+		return http.StatusNotFound, "Chưa có số liệu", "Chưa có số liệu nào được nạp vào hệ thống."
+	}
+	s.log.ErrorContext(c.Request.Context(), "load overview", slog.String("err", err.Error()))
+	return http.StatusInternalServerError, "Không đọc được số liệu",
+		"Hệ thống không đọc được số liệu. Vui lòng thử lại sau hoặc báo cho quản trị viên."
+}
+
+func (s *server) overviewPage(c *gin.Context) {
+	provs, ov, err := s.load(c)
+	if err != nil {
+		status, title, msg := s.loadError(c, err)
+		s.errorPage(c, status, title, msg)
+		return
+	}
+	s.render(c, http.StatusOK, "overview.html", s.overviewView(provs, ov))
+}
+
+func (s *server) overviewAPI(c *gin.Context) {
+	_, ov, err := s.load(c)
+	if err != nil {
+		status, _, msg := s.loadError(c, err)
+		c.JSON(status, gin.H{"error": msg})
+		return
+	}
+	c.JSON(http.StatusOK, ov)
+}
+
+func (s *server) errorPage(c *gin.Context, status int, title, msg string) {
+	s.render(c, status, "error.html", struct{ Title, Message string }{title, msg})
+}
+
+// render executes into a buffer first so a template error becomes a clean
+// 500 instead of half a page.
+func (s *server) render(c *gin.Context, status int, name string, data any) {
+	var buf bytes.Buffer
+	if err := s.pages.ExecuteTemplate(&buf, name, data); err != nil {
+		s.log.ErrorContext(c.Request.Context(), "render", slog.String("template", name), slog.String("err", err.Error()))
+		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte("Đã xảy ra lỗi khi tạo trang."))
+		return
+	}
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}

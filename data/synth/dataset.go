@@ -1,0 +1,401 @@
+package synth
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+
+	"rasoat/review"
+)
+
+// Anomaly kinds planted in the data (truth/anomalies.csv). Kinds starting
+// with "negative_" are hard negatives: they look odd but are not problems,
+// and a good validator must not flag them.
+const (
+	KindDropFarBeyondPeers      = "drop_far_beyond_peers"
+	KindFlowIdentityBroken      = "flow_identity_broken"
+	KindTotalRowMismatch        = "total_row_mismatch"
+	KindPrelimOfficialJump      = "prelim_official_jump"
+	KindNoNewPoorHighPoverty    = "no_new_poor_high_poverty"
+	KindRatePrintedWrong        = "rate_printed_wrong"
+	KindHouseholdClassContra    = "household_class_contradicts"
+	KindNegativeTinyNoise       = "negative_tiny_commune_noise"
+	KindNegativeDistrictImprove = "negative_district_wide_improvement"
+)
+
+type anomaly struct {
+	Year   int
+	Stage  review.Stage
+	Code   string
+	Kind   string
+	Detail string
+}
+
+// totalMismatch is a district total row printed wrong in one workbook.
+type totalMismatch struct {
+	Cycle    int
+	Stage    review.Stage
+	District string
+	Field    string
+	Delta    int64
+}
+
+// exportSpec is a district-year delivered as CSV exports instead of workbooks.
+type exportSpec struct {
+	District  int // index into districtSpecs
+	Year      int
+	Semicolon bool // ';' separator and a UTF-8 BOM
+}
+
+func exportSpecs() []exportSpec {
+	return []exportSpec{{4, 2017, false}, {4, 2023, false}, {10, 2019, true}, {10, 2024, true}}
+}
+
+func exported(district, year int) (exportSpec, bool) {
+	for _, e := range exportSpecs() {
+		if e.District == district && e.Year == year {
+			return e, true
+		}
+	}
+	return exportSpec{}, false
+}
+
+// dataset is the simulated province: every record of every cycle and stage.
+type dataset struct {
+	seed       uint64
+	scale      float64
+	prov       *province
+	cycles     []cycle
+	recs       [][2][]*record          // [cycle][stage] by unit code
+	index      [][2]map[string]*record // lookup only, never iterated for output
+	anomalies  []anomaly
+	mismatch   totalMismatch
+	households *householdList
+}
+
+func stageIdx(s review.Stage) int {
+	if s == review.Official {
+		return 1
+	}
+	return 0
+}
+
+func (ds *dataset) rec(ci int, s review.Stage, code string) *record {
+	return ds.index[ci][stageIdx(s)][code]
+}
+
+func (ds *dataset) add(ci int, r *record) {
+	si := stageIdx(r.Stage)
+	ds.recs[ci][si] = append(ds.recs[ci][si], r)
+	ds.index[ci][si][r.Code] = r
+}
+
+func (ds *dataset) cycleIndex(year int, standard string) int {
+	for i, c := range ds.cycles {
+		if c.Year == year && c.Standard == standard {
+			return i
+		}
+	}
+	return -1
+}
+
+// Planted years: chosen so that each sits inside one standard's series and
+// away from the breaks, where a detector has history to compare with.
+const (
+	yearWideImprove = 2018
+	yearRateWrong   = 2018
+	yearTotalWrong  = 2018
+	yearDrop        = 2019
+	yearFlowBroken  = 2020
+	yearTinyNoise   = 2020
+	yearPrelimJump  = 2022
+	yearNoNew       = 2023
+)
+
+// simulate runs the province through every cycle. Each unit's official
+// result of one cycle is the start list of the next (same standard); the
+// preliminary submission is derived from the official one.
+func simulate(p *province, seed uint64, scale float64) *dataset {
+	ds := &dataset{seed: seed, scale: scale, prov: p, cycles: cycles()}
+	ds.recs = make([][2][]*record, len(ds.cycles))
+	ds.index = make([][2]map[string]*record, len(ds.cycles))
+	for i := range ds.index {
+		ds.index[i] = [2]map[string]*record{{}, {}}
+	}
+	r := newRand(seed, "communes")
+	old := make([]*unitState, 0, len(p.Communes))
+	for _, d := range p.Districts {
+		ndF := uniform(r, 1.5, 2.0)
+		var sumH, sumHF float64
+		start := len(old)
+		factors := make([]float64, 0, len(d.Communes))
+		for _, c := range d.Communes {
+			u := &unitState{code: c.Code, name: c.Name(), district: d.Code, urban: c.Urban(), d: d, tiny: c.Tiny}
+			u.growth = uniform(r, 0.01, 0.02)
+			u.h2024 = c.Households2024 * scale
+			em := d.EMShare * math.Exp(0.35*r.NormFloat64())
+			if u.urban {
+				em *= 0.5
+			}
+			u.attrs = attrs{hhSize: uniform(r, 3.6, 4.4), emShare: math.Min(0.98, math.Max(0.005, em)),
+				incShare: uniform(r, 0.82, 0.93)}
+			u.nd07Factor = ndF * math.Exp(0.08*r.NormFloat64())
+			u.nearFactor = uniform(r, 0.95, 1.3)
+			f := math.Exp(0.25 * r.NormFloat64())
+			if u.urban && d.Type == "Huyện" {
+				f *= 0.45 // the district town is far less poor than its villages
+			}
+			h := float64(u.households(2016))
+			sumH += h
+			sumHF += h * f
+			factors = append(factors, f)
+			old = append(old, u)
+		}
+		// scale the commune factors so the district's household-weighted
+		// rate is its 2016 target
+		k := d.Rate2016 * sumH / sumHF
+		for i, u := range old[start:] {
+			pr := math.Min(65, math.Max(0.8, factors[i]*k))
+			nr := math.Min(30, math.Max(1, 0.3*pr+uniform(r, 3, 7)))
+			nr = math.Min(nr, 85-pr)
+			u.lastH = u.households(2016)
+			u.lastP = iround(pr / 100 * float64(u.lastH))
+			u.lastN = iround(nr / 100 * float64(u.lastH))
+		}
+	}
+
+	fr := newRand(seed, "flows")
+	pr := newRand(seed, "prelim")
+	ar := newRand(seed, "anomalies")
+	planted := map[string]bool{}
+	pick := func(units []*unitState, ok func(*unitState) bool) *unitState {
+		var cands []*unitState
+		for _, u := range units {
+			if !u.tiny && !planted[u.code] && ok(u) {
+				cands = append(cands, u)
+			}
+		}
+		if len(cands) == 0 {
+			return nil
+		}
+		u := cands[ar.IntN(len(cands))]
+		planted[u.code] = true
+		return u
+	}
+	lastRate := func(u *unitState) float64 { return float64(u.lastP) / float64(u.lastH) * 100 }
+	var tinyUnit *unitState
+	for _, u := range old {
+		if u.tiny && tinyUnit == nil {
+			tinyUnit = u
+		}
+	}
+
+	units := old
+	for ci, cy := range ds.cycles {
+		if cy.Year == 2025 {
+			units = mergeStates(p, old)
+		}
+		var drop, noNew *unitState
+		switch {
+		case cy.Year == yearDrop:
+			drop = pick(units, func(u *unitState) bool {
+				return u.d.idx != wideImproveDist && lastRate(u) >= 25 && lastRate(u) <= 38
+			})
+		case cy.Year == yearNoNew:
+			noNew = pick(units, func(u *unitState) bool { return lastRate(u) > 29 && lastRate(u) < 45 })
+		}
+		for _, u := range units {
+			H := u.households(cy.Year)
+			in := stepIn{H: H, P0: u.lastP, N0: u.lastN, poorEnd: -1}
+			lr, ln := lastRate(u), float64(u.lastN)/float64(u.lastH)*100
+			switch {
+			case ci == 0:
+				// 2016: the start lists are the (unrecorded) 2015 results
+				in.poorTarget, in.nearTarget = lr, ln
+				in.P0 = iround(float64(u.lastP) * uniform(fr, 1.08, 1.18))
+				in.N0 = iround(float64(u.lastN) * uniform(fr, 0.95, 1.1))
+			case cy.Baseline:
+				// re-measured under NĐ 07: same start lists as the QĐ 59
+				// review of the year, a much higher result
+				in.P0, in.N0 = u.qd59Start21[0], u.qd59Start21[1]
+				in.poorTarget = math.Min(75, lr*u.nd07Factor)
+				in.nearTarget = math.Min(95-in.poorTarget, ln*u.nearFactor)
+			default:
+				d := decline(fr, lr)
+				if cy.Year == yearWideImprove && u.d != nil && u.d.idx == wideImproveDist {
+					d += 6
+				}
+				if u == tinyUnit && cy.Year == yearTinyNoise {
+					d += 10
+				}
+				in.poorTarget = math.Max(0.5, lr-d)
+				in.nearTarget = math.Max(1, ln-uniform(fr, -0.2, 0.6))
+			}
+			if u == drop {
+				in.poorEnd = int64(math.Floor(float64(H) * uniform(ar, 0.095, 0.099)))
+			}
+			in.noNew = u == noNew
+			off := &record{Year: cy.Year, Standard: cy.Standard, Stage: review.Official, Code: u.code,
+				Name: u.name, DistrictCode: u.district, Urban: u.urban, TotalHouseholds: H}
+			step(fr, in, off)
+			off.fillA(u.attrs)
+			if fr.Float64() > 0.7 {
+				off.Complaints = int64(between(fr, 1, 4))
+			}
+			pre := prelimOf(pr, off, u.attrs)
+			ds.add(ci, pre)
+			ds.add(ci, off)
+			switch {
+			case u == drop:
+				ds.anomalies = append(ds.anomalies, anomaly{cy.Year, review.Official, u.code, KindDropFarBeyondPeers,
+					fmt.Sprintf("tỷ lệ hộ nghèo giảm từ %s%% xuống %s%% trong một năm", fmtRateVN(round2(lr)), fmtRateVN(off.PoorRate))})
+			case u == noNew:
+				ds.anomalies = append(ds.anomalies, anomaly{cy.Year, review.Official, u.code, KindNoNewPoorHighPoverty,
+					fmt.Sprintf("tỷ lệ hộ nghèo %s%% nhưng không có hộ phát sinh mới và tái nghèo", fmtRateVN(off.PoorRate))})
+			case u == tinyUnit && cy.Year == yearTinyNoise:
+				ds.anomalies = append(ds.anomalies, anomaly{cy.Year, review.Official, u.code, KindNegativeTinyNoise,
+					fmt.Sprintf("xã nhỏ %s hộ: tỷ lệ hộ nghèo từ %s%% còn %s%% (biến động do quy mô nhỏ)",
+						fmtIntVN(H), fmtRateVN(round2(lr)), fmtRateVN(off.PoorRate))})
+			}
+			if cy.Year == 2021 && cy.Standard == StdQD59 {
+				u.qd59Start21 = [2]int64{off.PoorStart, off.NearStart}
+			}
+			u.lastH, u.lastP, u.lastN = H, off.PoorEnd, off.NearPoorEnd
+		}
+		if cy.Year == yearWideImprove {
+			d := p.Districts[wideImproveDist]
+			ds.anomalies = append(ds.anomalies, anomaly{cy.Year, review.Official, d.Code, KindNegativeDistrictImprove,
+				fmt.Sprintf("mọi xã của %s cùng giảm thêm khoảng 6 điểm phần trăm (chương trình chung của huyện)", d.Name())})
+		}
+	}
+	for ci := range ds.recs {
+		for si := range ds.recs[ci] {
+			sortRecords(ds.recs[ci][si])
+		}
+	}
+	ds.plantPrinted(ar, planted)
+	return ds
+}
+
+// mergeStates builds the 2025 reporting units from the old communes' 2024
+// official results, weighting each old commune by its crosswalk share. The
+// new start lists are round(Σ share × poor_end 2024), which is what a
+// consumer gets by applying the crosswalk.
+func mergeStates(p *province, old []*unitState) []*unitState {
+	byCode := map[string]*unitState{}
+	for _, u := range old {
+		byCode[u.code] = u
+	}
+	var out []*unitState
+	for _, n := range p.New {
+		u := &unitState{code: n.Code, name: n.Name(), urban: n.Urban()}
+		var h, pp, nn, g, size, em float64
+		for _, pt := range n.Parts {
+			o := byCode[pt.Old.Code]
+			w := pt.Share * float64(o.lastH)
+			h += w
+			pp += pt.Share * float64(o.lastP)
+			nn += pt.Share * float64(o.lastN)
+			g += w * o.growth
+			size += w * o.attrs.hhSize
+			em += w * o.attrs.emShare
+		}
+		u.growth, u.attrs = g/h, attrs{hhSize: size / h, emShare: em / h}
+		u.h2024 = h
+		u.lastH, u.lastP, u.lastN = iround(h), iround(pp), iround(nn)
+		out = append(out, u)
+	}
+	return out
+}
+
+// plantPrinted plants the anomalies that live only in what a form prints
+// (the simulation itself stays consistent): a broken Form B identity, a
+// misprinted rate, a preliminary far from the official result, and a wrong
+// district total row.
+func (ds *dataset) plantPrinted(r *rand.Rand, planted map[string]bool) {
+	choose := func(ci int, ok func(*record) bool) *record {
+		var cands []*record
+		for _, rec := range ds.recs[ci][1] {
+			if rec.TotalHouseholds >= 30 && !planted[rec.Code] && ok(rec) {
+				cands = append(cands, rec)
+			}
+		}
+		if len(cands) == 0 {
+			return nil
+		}
+		rec := cands[r.IntN(len(cands))]
+		planted[rec.Code] = true
+		return rec
+	}
+	if rec := choose(ds.cycleIndex(yearFlowBroken, StdQD59), func(r *record) bool { return r.PoorStart >= 5 }); rec != nil {
+		k := max(3, iround(0.05*float64(rec.PoorStart)))
+		rec.PoorInNew += k
+		ds.anomalies = append(ds.anomalies, anomaly{rec.Year, rec.Stage, rec.Code, KindFlowIdentityBroken,
+			fmt.Sprintf("Biểu 02: cột Phát sinh mới ghi thừa %d hộ, đẳng thức cột 9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8 lệch %d", k, k)})
+	}
+	if rec := choose(ds.cycleIndex(yearRateWrong, StdQD59), func(r *record) bool { return r.NearPoorRate >= 5 }); rec != nil {
+		real := rec.NearPoorRate
+		rec.NearPoorRate = round2(real - 0.6)
+		ds.anomalies = append(ds.anomalies, anomaly{rec.Year, rec.Stage, rec.Code, KindRatePrintedWrong,
+			fmt.Sprintf("tỷ lệ hộ cận nghèo in %s%%, tính lại được %s%%", fmtRateVN(rec.NearPoorRate), fmtRateVN(real))})
+	}
+	ci := ds.cycleIndex(yearPrelimJump, StdND07)
+	if off := choose(ci, func(r *record) bool { return r.PoorEnd >= 8 }); off != nil {
+		pre := ds.rec(ci, review.Preliminary, off.Code)
+		want := max(iround(float64(off.PoorEnd)*1.25), off.PoorEnd+3)
+		delta := want - pre.PoorEnd
+		cut := min(max(delta, 0), pre.PoorOutAbove)
+		pre.PoorOutAbove -= cut
+		pre.PoorInNew += delta - cut
+		pre.balance()
+		pre.fillA(ds.attrsOf(off))
+		ds.anomalies = append(ds.anomalies, anomaly{off.Year, off.Stage, off.Code, KindPrelimOfficialJump,
+			fmt.Sprintf("số hộ nghèo sơ bộ %s, chính thức %s (lệch %s%%)", fmtIntVN(pre.PoorEnd), fmtIntVN(off.PoorEnd),
+				fmtRateVN(round2(float64(pre.PoorEnd-off.PoorEnd)/float64(off.PoorEnd)*100)))})
+	}
+	// the wrong total row sits in a workbook whose total row is plain
+	// numbers (a formula total would recompute itself)
+	ci = ds.cycleIndex(yearTotalWrong, StdQD59)
+	for k := 0; k < len(ds.prov.Districts); k++ {
+		d := ds.prov.Districts[(k+r.IntN(len(ds.prov.Districts)))%len(ds.prov.Districts)]
+		if _, ok := exported(d.idx, yearTotalWrong); ok || variantFor(d.idx, ci, 1) == 4 {
+			continue
+		}
+		var sum int64
+		for _, rec := range ds.recs[ci][1] {
+			if rec.DistrictCode == d.Code {
+				sum += rec.PoorEnd
+			}
+		}
+		delta := int64(between(r, 8, 25))
+		ds.mismatch = totalMismatch{Cycle: ci, Stage: review.Official, District: d.Code, Field: "poor_end", Delta: delta}
+		ds.anomalies = append(ds.anomalies, anomaly{yearTotalWrong, review.Official, d.Code, KindTotalRowMismatch,
+			fmt.Sprintf("Biểu 01, cột Số hộ nghèo: dòng tổng ghi %s, cộng các xã được %s", fmtIntVN(sum+delta), fmtIntVN(sum))})
+		break
+	}
+}
+
+// attrsOf recovers the Form A traits of a unit from its official record, so a
+// planted edit to the preliminary row can re-derive Form A consistently.
+func (ds *dataset) attrsOf(off *record) attrs {
+	size := float64(off.TotalPersons)/float64(off.TotalHouseholds) + 0.02*float64(off.Year-2016)
+	a := attrs{hhSize: size, emShare: float64(off.EMHouseholds) / float64(off.TotalHouseholds)}
+	if off.PoorEnd > 0 {
+		a.incShare = float64(off.PoorIncome) / float64(off.PoorEnd)
+	}
+	return a
+}
+
+func (ds *dataset) sortAnomalies() {
+	sort.SliceStable(ds.anomalies, func(i, j int) bool {
+		a, b := ds.anomalies[i], ds.anomalies[j]
+		if a.Year != b.Year {
+			return a.Year < b.Year
+		}
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		return a.Code < b.Code
+	})
+}

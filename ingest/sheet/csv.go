@@ -1,0 +1,281 @@
+package sheet
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"rasoat/ingest/problem"
+	"rasoat/ingest/vntext"
+	"rasoat/review"
+)
+
+// metaColumns appear in every tidy export beside the form's fields.
+func isMetaColumn(name string) bool {
+	switch name {
+	case "year", "stage", "unit_code", "unit_name", "standard", "is_total", "stt", "head_id_hash":
+		return true
+	}
+	return false
+}
+
+// csvKey normalises an export column name: "Poor Start" and "poor-start"
+// are poor_start.
+func csvKey(s string) string {
+	s = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(s, "\ufeff")))
+	return strings.NewReplacer(" ", "_", "-", "_").Replace(s)
+}
+
+// sniffComma picks "," or ";" from the header line, ignoring quoted text.
+func sniffComma(head []byte) rune {
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		head = head[:i]
+	}
+	commas, semis, quoted := 0, 0, false
+	for _, b := range head {
+		switch b {
+		case '"':
+			quoted = !quoted
+		case ',':
+			if !quoted {
+				commas++
+			}
+		case ';':
+			if !quoted {
+				semis++
+			}
+		}
+	}
+	if semis > commas {
+		return ';'
+	}
+	return ','
+}
+
+// csvForm says which form a tidy header is.
+func csvForm(cols map[string]int) review.Form {
+	switch {
+	case has(cols, "household_id"):
+		return review.FormD
+	case has(cols, "total_households"):
+		return review.FormA
+	case has(cols, "poor_start"):
+		return review.FormB
+	case has(cols, "near_poor_start"):
+		return review.FormC
+	}
+	// No key column: the field set that matches best.
+	best, bestN := review.Form(""), 1
+	for _, f := range review.Forms() {
+		n := 0
+		for _, sp := range specs(f) {
+			if has(cols, sp.name) {
+				n++
+			}
+		}
+		if n > bestN {
+			best, bestN = f, n
+		}
+	}
+	return best
+}
+
+func has(m map[string]int, k string) bool { _, ok := m[k]; return ok }
+
+// ReadCSV reads a tidy export (docs/forms.md §3): UTF-8 with an optional
+// BOM, "," or ";" separated, one header row of snake_case names. It returns
+// at most one form; the list holds every problem, the form's included.
+func ReadCSV(ctx context.Context, name string, r io.Reader, opt Options) ([]Form, problem.List) {
+	l := loc{file: name, csv: true}
+	br := bufio.NewReaderSize(r, 64<<10)
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\ufeff")) {
+		_, _ = br.Discard(3)
+	}
+	head, _ := br.Peek(64 << 10)
+	cr := csv.NewReader(br)
+	cr.Comma = sniffComma(head)
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	unreadable := func(line int, err error) problem.List {
+		return problem.List{l.at(problem.EFileUnreadable, problem.Reject, line-1, -1, "", err.Error(), "",
+			"Không đọc được tệp CSV (cần UTF-8, phân cách bằng dấu phẩy hoặc chấm phẩy)")}
+	}
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, problem.List{l.at(problem.ENoRows, problem.Reject, -1, -1, "", "", "", "Tệp CSV trống")}
+	}
+	if err != nil {
+		return nil, unreadable(1, err)
+	}
+	if len(header) > opt.maxCols() {
+		return nil, problem.List{l.at(problem.ETooManyColumns, problem.Reject, 0, -1, "", strconv.Itoa(len(header)), fmt.Sprintf("tối đa %d cột", opt.maxCols()), "Tệp có quá nhiều cột")}
+	}
+	cols := map[string]int{}
+	l.colNames = make([]string, len(header))
+	var probs problem.List
+	for i, h := range header {
+		k := csvKey(h)
+		l.colNames[i] = k
+		if _, dup := cols[k]; dup && k != "" {
+			probs = append(probs, l.at(problem.EColumnDuplicate, problem.Reject, 0, i, k, k, "",
+				fmt.Sprintf("Cột %q xuất hiện hai lần", k)))
+			continue
+		}
+		cols[k] = i
+	}
+	form := csvForm(cols)
+	if form == "" {
+		return nil, append(probs, l.at(problem.ENoForm, problem.Reject, 0, -1, "", strings.Join(l.colNames, ","),
+			"total_households, poor_start, near_poor_start hoặc household_id",
+			"Dòng tiêu đề không giống biểu A, B, C hoặc D (tên cột theo mẫu xuất dữ liệu)"))
+	}
+	h := header2(form, cols, l.colNames)
+	fm := Form{File: name, Meta: Meta{Form: form}, Fields: fieldList(h)}
+	unknownCols, unknown, ps := headerProblems(h, l, 0)
+	fm.Unknown = unknown
+	fm.Problems = append(probs, ps...)
+
+	var hr *householdReader
+	if form == review.FormD {
+		hr = newHouseholdReader(h, l, textSource{}, opt.HashID, "", unknownCols)
+	}
+	metaSeen := map[string]string{} // column → first value
+	metaRow := map[string]int{}
+	n := 0
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			fm.Problems = append(fm.Problems, unreadable(line, err)...)
+			break
+		}
+		n++
+		if n%1024 == 0 && ctx.Err() != nil {
+			fm.Problems = append(fm.Problems, l.at(problem.EFileUnreadable, problem.Reject, -1, -1, "", ctx.Err().Error(), "", "Việc đọc tệp đã bị huỷ"))
+			break
+		}
+		if n > opt.maxRows() {
+			fm.Problems = append(fm.Problems, l.at(problem.ETooManyRows, problem.Reject, line-1, -1, "", "", fmt.Sprintf("tối đa %d dòng", opt.maxRows()), "Tệp có quá nhiều dòng"))
+			break
+		}
+		if blankRow(rec) {
+			continue
+		}
+		r := line - 1
+		for _, mc := range []string{"year", "stage", "standard"} {
+			c, ok := cols[mc]
+			if !ok {
+				continue
+			}
+			v := text(rec, c)
+			if v == "" {
+				continue
+			}
+			if first, seen := metaSeen[mc]; seen {
+				if first != v {
+					fm.Problems = append(fm.Problems, l.at(problem.EMetaConflict, problem.Reject, r, c, mc, v, first,
+						fmt.Sprintf("Cột %s có giá trị khác nhau trong cùng một tệp: %q ở dòng %d, %q ở dòng %d", mc, first, metaRow[mc], v, r+1)))
+				}
+				continue
+			}
+			metaSeen[mc], metaRow[mc] = v, r+1
+			fm.Problems = append(fm.Problems, setCSVMeta(&fm.Meta, mc, v, l, r, c)...)
+		}
+		if hr != nil {
+			before := len(hr.out)
+			hr.add(r, rec)
+			if c, ok := cols["head_id_hash"]; ok && len(hr.out) > before && hr.out[before].HeadIDHash == "" {
+				// A previous export carries the hash, never the raw ID.
+				hr.out[before].HeadIDHash = text(rec, c)
+			}
+			continue
+		}
+		row := review.Row{SourceRow: r + 1, UnitCode: text(rec, h.code), UnitName: text(rec, h.name), STT: text(rec, h.stt),
+			Values: map[string]float64{}, Cells: map[string]string{}}
+		if c, ok := cols["is_total"]; ok {
+			if t, ok := flagOf(text(rec, c)); ok {
+				row.Total = t
+			}
+		}
+		row.Total = row.Total || isTotalLabel(row.UnitName)
+		for _, c := range h.fieldCols() {
+			sp := h.cols[c]
+			v, ok, ps := readValue(l, textSource{}, r, c, cellAt(rec, c), sp)
+			fm.Problems = append(fm.Problems, ps...)
+			if ok {
+				row.Values[sp.name] = v
+				row.Cells[sp.name] = l.colNames[c]
+			}
+		}
+		fm.Rows = append(fm.Rows, row)
+		fm.Extra = append(fm.Extra, extraOf(rec, unknownCols, h.labels))
+	}
+	if hr != nil {
+		fm.Households, fm.Extra = hr.out, hr.extra
+		fm.Problems = append(fm.Problems, hr.probs...)
+	}
+	return []Form{fm}, fm.Problems
+}
+
+// header2 builds the column map of a tidy export.
+func header2(form review.Form, cols map[string]int, names []string) header {
+	h := header{form: form, stt: -1, name: -1, code: -1, numRow: -1, cols: map[int]spec{}, labels: names}
+	if c, ok := cols["stt"]; ok {
+		h.stt = c
+	}
+	if c, ok := cols["unit_name"]; ok {
+		h.name = c
+	}
+	if c, ok := cols["unit_code"]; ok {
+		h.code = c
+	}
+	for _, sp := range specs(form) {
+		if c, ok := cols[sp.name]; ok {
+			h.cols[c] = sp
+			h.found++
+		}
+	}
+	// Meta columns are known, not unknown: give them a role-less label so
+	// unknownCols skips them.
+	h.labels = make([]string, len(names))
+	for i, n := range names {
+		if !isMetaColumn(n) {
+			h.labels[i] = n
+		}
+	}
+	return h
+}
+
+func setCSVMeta(m *Meta, col, v string, l loc, r, c int) problem.List {
+	switch col {
+	case "year":
+		y, err := strconv.Atoi(v)
+		if err != nil || validYear(v) == 0 {
+			return problem.List{l.at(problem.EValueInvalid, problem.Reject, r, c, col, v, "năm từ 2010 đến 2040", "Năm không hợp lệ")}
+		}
+		m.Year = y
+	case "stage":
+		st, err := review.ParseStage(vntext.NFC(v))
+		if err != nil {
+			return problem.List{l.at(problem.EValueInvalid, problem.Reject, r, c, col, v, "preliminary, official, reverified hoặc approved", "Giai đoạn không hợp lệ")}
+		}
+		m.Stage = st
+	case "standard":
+		switch v {
+		case StandardQD59, StandardND07, StandardND351:
+			m.Standard = v
+		default:
+			return problem.List{l.at(problem.EValueInvalid, problem.Reject, r, c, col, v, "QD59_2015, ND07_2021 hoặc ND351_2025", "Chuẩn nghèo không hợp lệ")}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,224 @@
+package sheet
+
+import (
+	"fmt"
+	"strings"
+
+	"rasoat/ingest/problem"
+	"rasoat/ingest/vntext"
+	"rasoat/review"
+)
+
+// householdReader turns Form D rows into review.Household values one row at
+// a time, so a large list can be streamed.
+type householdReader struct {
+	h       header
+	l       loc
+	src     valueSource
+	hashID  func(string) string
+	unit    string // commune named by the title block or the sheet, when no column names it
+	unknown []int
+	ndep    int
+
+	out   []review.Household
+	extra []map[string]string
+	probs problem.List
+}
+
+func newHouseholdReader(h header, l loc, src valueSource, hashID func(string) string, unit string, unknown []int) *householdReader {
+	hr := &householdReader{h: h, l: l, src: src, hashID: hashID, unit: unit, unknown: unknown}
+	for _, sp := range h.cols {
+		hr.ndep = max(hr.ndep, sp.dep)
+	}
+	return hr
+}
+
+// add reads 0-based row r; it returns false at the footer.
+func (hr *householdReader) add(r int, row []string) bool {
+	if blankRow(row) {
+		return true
+	}
+	if !isArabic(text(row, hr.h.stt)) && isFooter(row) { // cheap test first: lists are long
+		return false
+	}
+	hh := review.Household{SourceRow: r + 1, UnitName: hr.unit}
+	if hr.h.name >= 0 {
+		if v := text(row, hr.h.name); v != "" {
+			hh.UnitName = v
+		}
+	}
+	hh.UnitCode = text(row, hr.h.code)
+	if hr.ndep > 0 {
+		hh.Deprivations = make([]bool, hr.ndep)
+	}
+	any := false
+	for _, c := range hr.h.fieldCols() {
+		sp := hr.h.cols[c]
+		raw := cellAt(row, c)
+		if strings.TrimSpace(raw) != "" {
+			any = true
+		}
+		hr.set(&hh, r, c, raw, sp)
+	}
+	if !any {
+		return true // STT only, or a group line ("Thôn 1")
+	}
+	hr.out = append(hr.out, hh)
+	hr.extra = append(hr.extra, extraOf(row, hr.unknown, hr.h.labels))
+	return true
+}
+
+func (hr *householdReader) invalid(r, c int, sp spec, v, expected string) {
+	hr.probs = append(hr.probs, hr.l.at(problem.EValueInvalid, problem.Reject, r, c, sp.name, v, expected,
+		fmt.Sprintf("Giá trị ở cột %q không hợp lệ", sp.header)))
+}
+
+func (hr *householdReader) set(hh *review.Household, r, c int, raw string, sp spec) {
+	t := text([]string{raw}, 0)
+	switch sp.kind {
+	case kindHeadID:
+		// The raw number goes to the hash and nowhere else: not into
+		// problems, not into Extra.
+		if t != "" && hr.hashID != nil {
+			hh.HeadIDHash = hr.hashID(t)
+		}
+	case kindText:
+		switch sp.name {
+		case "household_id":
+			hh.HouseholdID = t
+		case "village":
+			hh.Village = t
+		case "head_name":
+			hh.HeadName = t
+		case "ethnicity":
+			hh.Ethnicity = t
+		}
+	case kindCount:
+		v, ok, ps := readValue(hr.l, hr.src, r, c, raw, sp)
+		hr.probs = append(hr.probs, ps...)
+		if ok {
+			hh.Members = int(v)
+		}
+	case kindNumber:
+		txt, machine, err := hr.src.lookup(r, c, raw)
+		if err != nil {
+			hr.invalid(r, c, sp, raw, "một số")
+			return
+		}
+		v, blank, err := parseNumber(txt, machine, sp.kind)
+		if err != nil {
+			hr.probs = append(hr.probs, hr.l.at(problem.ECountNotNumber, problem.Reject, r, c, sp.name, txt, "một số",
+				fmt.Sprintf("Giá trị ở cột %q không phải là số", sp.header)))
+			return
+		}
+		if blank {
+			return
+		}
+		if sp.name == "b1_score" {
+			hh.B1Score = &v
+		} else {
+			hh.IncomePerCapita = &v
+		}
+	case kindFlag:
+		n := sp.dep
+		if n < 1 || n > len(hh.Deprivations) {
+			return
+		}
+		d, ok := flagOf(t)
+		if !ok {
+			hr.invalid(r, c, sp, t, `"x" hoặc "1" nếu thiếu hụt, để trống nếu không`)
+			return
+		}
+		hh.Deprivations[n-1] = d
+	case kindArea:
+		v, ok := areaOf(t)
+		if !ok {
+			hr.invalid(r, c, sp, t, "nông thôn hoặc thành thị")
+			return
+		}
+		hh.Area = v
+	case kindClass:
+		v, ok := classOf(t)
+		if !ok {
+			hr.invalid(r, c, sp, t, "nghèo, cận nghèo, thoát nghèo hoặc không")
+			return
+		}
+		hh.ClassEnd = v
+	case kindChange:
+		v, ok := changeOf(t)
+		if !ok {
+			hr.invalid(r, c, sp, t, "nghèo cũ, phát sinh mới, tái nghèo, cận nghèo → nghèo, nghèo → cận nghèo, thoát nghèo, thoát cận nghèo")
+			return
+		}
+		hh.Change = v
+	}
+}
+
+// codeWords folds a code cell, reading arrows as "thành" ("CN → N").
+func codeWords(s string) string {
+	return strings.Join(labelWords(s), " ")
+}
+
+func flagOf(s string) (bool, bool) {
+	switch strings.TrimSpace(s) {
+	case "✓", "✔", "☑":
+		return true, true
+	}
+	switch vntext.Fold(s) {
+	case "x", "1", "co", "true", "yes", "v":
+		return true, true
+	case "", "0", "khong", "false", "no":
+		return false, true
+	}
+	return false, false
+}
+
+func areaOf(s string) (string, bool) {
+	switch vntext.Fold(s) {
+	case "rural", "nong thon", "nt":
+		return "rural", true
+	case "urban", "thanh thi", "tt":
+		return "urban", true
+	case "":
+		return "", true
+	}
+	return "", false
+}
+
+func classOf(s string) (string, bool) {
+	switch codeWords(s) {
+	case "poor", "ngheo", "ho ngheo":
+		return "poor", true
+	case "near poor", "can ngheo", "ho can ngheo":
+		return "near_poor", true
+	case "escaped", "thoat ngheo", "thoat can ngheo", "thoat ngheo can ngheo", "thoat":
+		return "escaped", true
+	case "none", "khong", "khong ngheo", "khong thuoc dien", "khong phai ho ngheo can ngheo":
+		return "none", true
+	case "":
+		return "", true
+	}
+	return "", false
+}
+
+func changeOf(s string) (string, bool) {
+	switch codeWords(s) {
+	case "old", "ngheo cu", "can ngheo cu", "ho ngheo cu", "ho can ngheo cu", "cu":
+		return "old", true
+	case "new", "phat sinh moi", "phat sinh", "moi", "ho phat sinh moi":
+		return "new", true
+	case "repoor", "tai ngheo", "tai can ngheo":
+		return "repoor", true
+	case "from near poor", "can ngheo thanh ngheo", "tu can ngheo", "can ngheo sang ngheo", "tu can ngheo thanh ngheo":
+		return "from_near_poor", true
+	case "from poor", "ngheo thanh can ngheo", "tu ngheo", "ngheo sang can ngheo", "tu ngheo thanh can ngheo":
+		return "from_poor", true
+	case "escaped poor", "thoat ngheo":
+		return "escaped_poor", true
+	case "escaped near poor", "thoat can ngheo":
+		return "escaped_near_poor", true
+	case "", "empty":
+		return "", true
+	}
+	return "", false
+}

@@ -1,0 +1,156 @@
+package ingest
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+
+	"rasoat/ingest/problem"
+	"rasoat/ingest/sheet"
+	"rasoat/review"
+	"rasoat/store"
+)
+
+// write stores a file in one transaction: provenance, every form's rows and
+// its findings. On any error nothing is kept.
+func (g *Ingester) write(ctx context.Context, rep *FileReport, size int64, format string, loads []*load) (int64, error) {
+	var id int64
+	err := g.db.Write(ctx, func(w *store.Writer) error {
+		if err := w.QueryRow(`SELECT nextval('seq_file_id')`).Scan(&id); err != nil {
+			return err
+		}
+		if _, err := w.Exec(`INSERT INTO ingest_file VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			id, rep.File, rep.SHA256, size, format, g.opt.Now().UTC(), nullIfEmpty(g.opt.LoadedBy)); err != nil {
+			return err
+		}
+		for _, l := range loads {
+			if _, err := w.Exec(`INSERT INTO ingest_sheet VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				id, l.form.Sheet, string(l.form.Meta.Form), l.year, l.standard, string(l.stage), l.unit.Code, l.dataRows(), len(l.form.Rows)-l.dataRows()); err != nil {
+				return err
+			}
+			var err error
+			if l.form.Meta.Form == review.FormD {
+				err = writeHouseholds(w, id, l)
+			} else {
+				err = writeRows(w, id, l)
+			}
+			if err != nil {
+				return err
+			}
+			if err := writeFindings(w, id, l); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return id, err
+}
+
+func writeRows(w *store.Writer, id int64, l *load) error {
+	fields := review.Fields(l.form.Meta.Form)
+	cols := []string{"file_id", "sheet", "source_row", "year", "standard", "stage", "unit_code", "unit_name", "is_total"}
+	for _, f := range fields {
+		cols = append(cols, f.Name)
+	}
+	cols = append(cols, "extra")
+	table := l.form.Meta.Form.Table()
+	for i, r := range l.form.Rows {
+		vals := []driver.Value{id, l.form.Sheet, int32(r.SourceRow), int32(l.year), l.standard, string(l.stage), l.codes[i], r.UnitName, r.Total}
+		for _, f := range fields {
+			x, ok := r.Values[f.Name]
+			switch {
+			case !ok:
+				vals = append(vals, nil)
+			case f.Kind == review.Count:
+				vals = append(vals, int64(math.Round(x)))
+			default:
+				vals = append(vals, x)
+			}
+		}
+		var extra driver.Value
+		if i < len(l.form.Extra) && len(l.form.Extra[i]) > 0 {
+			extra = l.form.Extra[i] // stored as JSON text, never evaluated
+		}
+		vals = append(vals, extra)
+		if err := w.Append(table, cols, vals...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var householdColumns = []string{"file_id", "sheet", "source_row", "year", "standard", "stage", "unit_code", "household_id", "village", "head_name",
+	"head_id_hash", "ethnicity", "area", "members", "b1_score", "income_per_capita", "deprivations", "class_end", "change"}
+
+func writeHouseholds(w *store.Writer, id int64, l *load) error {
+	for i, h := range l.form.Households {
+		var b1, inc, deps driver.Value
+		if h.B1Score != nil {
+			b1 = *h.B1Score
+		}
+		if h.IncomePerCapita != nil {
+			inc = *h.IncomePerCapita
+		}
+		if h.Deprivations != nil {
+			deps = h.Deprivations
+		}
+		if err := w.Append("raw_household", householdColumns, id, l.form.Sheet, int32(h.SourceRow), int32(l.year), l.standard, string(l.stage), l.codes[i],
+			h.HouseholdID, h.Village, h.HeadName, nullIfEmpty(h.HeadIDHash), h.Ethnicity, h.Area, int32(h.Members), b1, inc, deps, h.ClassEnd, h.Change); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var findingColumns = []string{"file_id", "sheet", "source_row", "cell", "column_name", "unit_code", "rule_id", "severity", "value_found", "expected", "message"}
+
+func writeFindings(w *store.Writer, id int64, l *load) error {
+	rowUnit := map[int]string{}
+	for i, r := range l.form.Rows {
+		if i < len(l.codes) {
+			rowUnit[r.SourceRow] = l.codes[i]
+		}
+	}
+	for _, p := range l.findings {
+		unit, ok := rowUnit[p.Row]
+		if !ok {
+			unit = l.unit.Code
+		}
+		if err := w.Append("ingest_finding", findingColumns, id, p.Sheet, int32(p.Row), nullIfEmpty(p.Column), nullIfEmpty(p.Field), unit,
+			p.Code, string(p.Severity), p.Value, p.Expected, p.Message); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readParquet reads a Parquet export through DuckDB (the writer connection
+// may read files; analysts' may not) and hands it to the CSV reader, so both
+// kinds of export load to the same rows.
+func (g *Ingester) readParquet(ctx context.Context, name string, body []byte, opt sheet.Options) ([]sheet.Form, problem.List) {
+	fail := func(err error) ([]sheet.Form, problem.List) {
+		return nil, problem.List{{Code: problem.EFileUnreadable, Severity: problem.Reject, File: name, Message: "không đọc được tệp Parquet: " + err.Error()}}
+	}
+	dir, err := os.MkdirTemp("", "rasoat-parquet-")
+	if err != nil {
+		return fail(err)
+	}
+	defer os.RemoveAll(dir)
+	in, out := filepath.Join(dir, "in.parquet"), filepath.Join(dir, "out.csv")
+	if err := os.WriteFile(in, body, 0o600); err != nil {
+		return fail(err)
+	}
+	q := fmt.Sprintf(`COPY (SELECT * FROM read_parquet('%s')) TO '%s' (HEADER, DELIMITER ',')`, in, out)
+	if _, err := g.db.ExecContext(ctx, q); err != nil {
+		return fail(err)
+	}
+	f, err := os.Open(out)
+	if err != nil {
+		return fail(err)
+	}
+	defer f.Close()
+	return sheet.ReadCSV(ctx, name, f, opt)
+}
