@@ -12,7 +12,7 @@ import (
 	"strings"
 )
 
-//go:embed standards.csv cycles.csv targets.csv
+//go:embed standards.csv cycles.csv targets.csv anomaly_rules.csv
 var files embed.FS
 
 // Table is a CSV file's header and records.
@@ -22,7 +22,8 @@ type Table struct {
 	Records [][]string
 }
 
-// Load reads one of the shipped reference tables: "standards", "cycles" or "targets".
+// Load reads one of the shipped reference tables: "standards", "cycles",
+// "targets" or "anomaly_rules".
 func Load(name string) (*Table, error) { return LoadFS(Files(), name) }
 
 // Files is the shipped reference data as a file system.

@@ -37,6 +37,7 @@ var refTables = [...]struct{ file, table string }{
 	{"standards", "ref_standard"},
 	{"cycles", "ref_cycle"},
 	{"targets", "ref_target"},
+	{"anomaly_rules", "ref_anomaly_rule"},
 }
 
 // LoadReference replaces the reference tables (standards, cycles, targets)
