@@ -78,3 +78,22 @@ func TestEndToEndOverviewInBrowser(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkOverviewOnSample measures the overview page's data on the sample
+// province (the row count does not depend on the household scale: 180
+// communes, 11 years, 2 stages). Target: under 50 ms.
+func BenchmarkOverviewOnSample(b *testing.B) {
+	db, _, _ := sample(b)
+	q := query.New(db.DB)
+	ctx := b.Context()
+	for b.Loop() {
+		// what the page does: pick the default province, then its overview
+		ps, err := q.Provinces(ctx)
+		if err != nil || len(ps) == 0 {
+			b.Fatal(err)
+		}
+		if _, err := q.Overview(ctx, ps[0].Code); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

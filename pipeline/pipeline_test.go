@@ -23,7 +23,7 @@ var sampleOnce struct {
 	err error
 }
 
-func sample(t *testing.T) (*store.DB, string, *Report) {
+func sample(t testing.TB) (*store.DB, string, *Report) {
 	t.Helper()
 	sampleOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "rasoat-pipeline-")
@@ -60,7 +60,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func readCSV(t *testing.T, path string) []map[string]string {
+func readCSV(t testing.TB, path string) []map[string]string {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
