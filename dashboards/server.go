@@ -6,6 +6,7 @@ package dashboards
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -22,6 +23,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"rasoat/cases"
+	"rasoat/ingest"
 	"rasoat/query"
 )
 
@@ -35,6 +38,14 @@ type Options struct {
 	Logger *slog.Logger
 	// Now gives the time printed on pages; nil means time.Now.
 	Now func() time.Time
+	// Ingest, when set, enables the upload page (/upload) and API; the
+	// server is then the single writer of its database. Transform runs
+	// after a load that accepted files (see upload.go).
+	Ingest    *ingest.Ingester
+	Transform func(context.Context) error
+	// Cases, when set with users, enables sign-in and the re-verification
+	// cases under /phuc-tra/ho-so; nil serves the inspector pages read-only.
+	Cases *cases.Service
 }
 
 type server struct {
@@ -72,6 +83,10 @@ func NewServer(q *query.Q, opts Options) *gin.Engine {
 	r.GET("/api/overview", s.overviewAPI)
 	r.GET("/export/overview/:file", s.exportOverview)
 	r.GET("/healthz", s.healthz)
+	if opts.Ingest != nil {
+		s.uploadRoutes(r, opts)
+	}
+	s.inspectRoutes(r, opts)
 	r.NoRoute(func(c *gin.Context) {
 		s.errorPage(c, http.StatusNotFound, "Không tìm thấy trang", "Địa chỉ này không có trên hệ thống.")
 	})

@@ -9,3 +9,5 @@
 // content inconsistencies load and are recorded as findings with a stable
 // rule id. Ingest never reads the marts.
 package ingest
+
+//go:generate go run ./internal/corpus/corpusgen -out testdata/corpus

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -9,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -37,6 +39,14 @@ type Options struct {
 	// household list is refused: raw ID numbers must never be stored.
 	IDKey    []byte
 	MaxBytes int64 // largest file accepted; 0 = 100 MiB
+	// Limits against hostile files, each refused with its own code:
+	// E_TOO_MANY_ROWS, E_TOO_MANY_COLUMNS, E_ZIP_BOMB. 0 = the sheet
+	// package's defaults.
+	MaxRows, MaxCols int
+	MaxUnzipped      int64
+	// Progress, when set, hears how far the reading of a long file is:
+	// rows read so far and, when it can be known cheaply (CSV), the total.
+	Progress func(file string, rows, total int)
 	Now      func() time.Time
 }
 
@@ -118,7 +128,13 @@ func countSeverity(l problem.List, s problem.Severity) int {
 type Ingester struct {
 	db  *store.DB
 	opt Options
+	*refCache
+	macs *sync.Pool // keyed hashes of ID numbers, reused: one per row is costly
+}
 
+// refCache holds what is read from the reference tables; Ingesters made
+// by With share it.
+type refCache struct {
 	mu      sync.Mutex
 	version string             // of the reference tables the caches below were built from
 	hier    map[int]*hierarchy // per review year
@@ -133,8 +149,32 @@ func New(db *store.DB, opt Options) *Ingester {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	return &Ingester{db: db, opt: opt}
+	return &Ingester{db: db, opt: opt, refCache: &refCache{}, macs: &sync.Pool{}}
 }
+
+// Flags are what one upload or command says about its files.
+type Flags struct {
+	Year     int
+	Stage    review.Stage
+	Standard string
+	Unit     string
+	DryRun   bool
+	LoadedBy string // kept from the parent when empty
+}
+
+// With returns an Ingester for the same database, limits, key and caches
+// whose per-file flags are f: the upload page gets one per request.
+func (g *Ingester) With(f Flags) *Ingester {
+	opt := g.opt
+	opt.Year, opt.Stage, opt.Standard, opt.Unit, opt.DryRun = f.Year, f.Stage, f.Standard, f.Unit, f.DryRun
+	if f.LoadedBy != "" {
+		opt.LoadedBy = f.LoadedBy
+	}
+	return &Ingester{db: g.db, opt: opt, refCache: g.refCache, macs: g.macs}
+}
+
+// DB is the database the Ingester writes to.
+func (g *Ingester) DB() *store.DB { return g.db }
 
 // Paths expands files and directories (recursively, in name order) into the
 // files to load: .xlsx, .xls, .csv and .parquet.
@@ -192,9 +232,13 @@ func (g *Ingester) Reader(ctx context.Context, name string, r io.Reader) *FileRe
 	if err != nil {
 		return rejected(name, &problem.Problem{Code: problem.EFileUnreadable, Severity: problem.Reject, File: name, Message: "không đọc được tệp: " + err.Error()})
 	}
+	if len(body) == 0 {
+		return rejected(name, &problem.Problem{Code: problem.EFileEmpty, Severity: problem.Reject, File: name,
+			Value: "0 byte", Message: "tệp rỗng: không có dữ liệu"})
+	}
 	if int64(len(body)) > g.opt.MaxBytes {
 		return rejected(name, &problem.Problem{Code: problem.ETooLarge, Severity: problem.Reject, File: name,
-			Expected: fmt.Sprintf("≤ %d MB", g.opt.MaxBytes>>20), Message: "tệp quá lớn"})
+			Value: "> " + sizeText(g.opt.MaxBytes), Expected: "≤ " + sizeText(g.opt.MaxBytes), Message: "tệp quá lớn"})
 	}
 	sum := sha256.Sum256(body)
 	rep := &FileReport{File: name, SHA256: hex.EncodeToString(sum[:])}
@@ -211,6 +255,7 @@ func (g *Ingester) Reader(ctx context.Context, name string, r io.Reader) *FileRe
 		return rejected(name, &problem.Problem{Code: problem.EFileUnreadable, Severity: problem.Reject, File: name, Message: "lỗi cơ sở dữ liệu: " + err.Error()})
 	}
 	forms, probs := g.read(ctx, name, body)
+	forms = mergeContinued(forms)
 	rep.Problems = append(rep.Problems, probs...)
 	if probs.Rejects() {
 		rep.Status = Rejected
@@ -254,7 +299,14 @@ func (g *Ingester) Reader(ctx context.Context, name string, r io.Reader) *FileRe
 }
 
 func (g *Ingester) read(ctx context.Context, name string, body []byte) ([]sheet.Form, problem.List) {
-	opt := sheet.Options{HashID: g.hashID}
+	opt := sheet.Options{HashID: g.hashID, MaxRows: g.opt.MaxRows, MaxCols: g.opt.MaxCols, MaxUnzipped: g.opt.MaxUnzipped}
+	if g.opt.Progress != nil {
+		total := 0
+		if ext := strings.ToLower(filepath.Ext(name)); ext == ".csv" || ext == ".txt" {
+			total = max(bytes.Count(body, []byte{'\n'})-1, 0) // header line excluded; a cheap upper bound
+		}
+		opt.Progress = func(n int) { g.opt.Progress(name, n, total) }
+	}
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".xlsx", ".xlsm":
 		return sheet.ReadXLSX(ctx, name, bytesReader(body), opt)
@@ -278,9 +330,16 @@ func (g *Ingester) hashID(raw string) string {
 	if raw == "" || len(g.opt.IDKey) == 0 {
 		return ""
 	}
-	m := hmac.New(sha256.New, g.opt.IDKey)
+	m, _ := g.macs.Get().(hash.Hash)
+	if m == nil {
+		m = hmac.New(sha256.New, g.opt.IDKey)
+	}
+	m.Reset()
 	m.Write([]byte(raw))
-	return hex.EncodeToString(m.Sum(nil))
+	var sum [sha256.Size]byte
+	out := hex.EncodeToString(m.Sum(sum[:0]))
+	g.macs.Put(m)
+	return out
 }
 
 // extraJSON renders a row's unknown columns; stored as text, never evaluated.
@@ -290,4 +349,39 @@ func extraJSON(m map[string]string) any {
 	}
 	b, _ := json.Marshal(m)
 	return string(b)
+}
+
+// sizeText renders a byte count for an officer: "100 MB", "512 KB".
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%d MB", n>>20)
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d byte", n)
+}
+
+// mergeContinued joins a summary form printed over several sheets into
+// one: its rows are one list of units, checked for duplicates and against
+// the total row on the last sheet together. Rows keep their own sheet.
+// Household lists need no joining (no totals) and stay one form per sheet.
+func mergeContinued(forms []sheet.Form) []sheet.Form {
+	var out []sheet.Form
+	for _, f := range forms {
+		n := len(out)
+		if !f.Continues || n == 0 || f.Meta.Form == review.FormD || out[n-1].Meta.Form != f.Meta.Form {
+			out = append(out, f)
+			continue
+		}
+		prev := &out[n-1]
+		for len(prev.Extra) < len(prev.Rows) {
+			prev.Extra = append(prev.Extra, nil)
+		}
+		prev.Rows = append(prev.Rows, f.Rows...)
+		prev.Extra = append(prev.Extra, f.Extra...)
+		prev.Problems = append(prev.Problems, f.Problems...)
+		prev.Unknown = append(prev.Unknown, f.Unknown...)
+	}
+	return out
 }

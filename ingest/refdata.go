@@ -304,7 +304,7 @@ type CrosswalkRow struct {
 var crosswalkColumns = map[string]string{
 	"old_code": "old", "old_commune_code": "old",
 	"new_code": "new", "new_commune_code": "new",
-	"share": "share", "effective_date": "effective",
+	"share": "share", "effective_date": "effective", "gso_effective_date": "effective",
 	"legal_basis": "legal", "resolution": "legal",
 }
 

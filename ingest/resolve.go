@@ -104,7 +104,11 @@ func (g *Ingester) loadHierarchy(ctx context.Context, year int) (*hierarchy, err
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	h.matcher = unitmatch.New(mu, nil)
+	aliases, err := Aliases()
+	if err != nil {
+		return nil, err
+	}
+	h.matcher = unitmatch.New(mu, aliases)
 	return h, nil
 }
 
@@ -313,12 +317,13 @@ func (l *load) matchRows(h *hierarchy) problem.List {
 		}
 		code, p := l.matchUnit(h, r.UnitCode, r.UnitName, r.SourceRow)
 		if p != nil {
+			p.Sheet, p.Column = firstNonEmpty(r.Sheet, p.Sheet), columnOf(r.Cells[sheet.UnitCell])
 			probs = append(probs, p)
 			continue
 		}
 		if prev, dup := seen[code]; dup {
-			probs = append(probs, &problem.Problem{Code: problem.EUnitDuplicate, Severity: problem.Reject, File: l.form.File, Sheet: l.form.Sheet,
-				Row: r.SourceRow, Field: "unit", Value: r.UnitName,
+			probs = append(probs, &problem.Problem{Code: problem.EUnitDuplicate, Severity: problem.Reject, File: l.form.File, Sheet: firstNonEmpty(r.Sheet, l.form.Sheet),
+				Row: r.SourceRow, Column: columnOf(r.Cells[sheet.UnitCell]), Field: "unit", Value: r.UnitName, Expected: "mỗi đơn vị một dòng",
 				Message: fmt.Sprintf("đơn vị %s (%s) đã có ở dòng %d", h.byCode[code].Name, code, prev)})
 			continue
 		}
@@ -410,7 +415,7 @@ func (l *load) matchHouseholds(h *hierarchy) problem.List {
 func checkRows(l *load) problem.List {
 	var out problem.List
 	finding := func(r review.Row, rule, field, found, expected, msg string) {
-		out = append(out, &problem.Problem{Code: rule, Severity: problem.Finding, File: l.form.File, Sheet: l.form.Sheet,
+		out = append(out, &problem.Problem{Code: rule, Severity: problem.Finding, File: l.form.File, Sheet: firstNonEmpty(r.Sheet, l.form.Sheet),
 			Row: r.SourceRow, Column: r.Cells[field], Field: field, Value: found, Expected: expected, Message: msg})
 	}
 	v := func(r review.Row, f string) (float64, bool) { x, ok := r.Values[f]; return x, ok }
@@ -532,3 +537,16 @@ func num(x float64) string {
 
 // pct renders a percentage with a decimal comma (12,81).
 func pct(x float64) string { return strings.Replace(fmt.Sprintf("%.2f", x), ".", ",", 1) }
+
+// columnOf turns a cell reference ("B7") into its column ("B"); a CSV
+// column name is returned as it is.
+func columnOf(ref string) string {
+	i := len(ref)
+	for i > 0 && ref[i-1] >= '0' && ref[i-1] <= '9' {
+		i--
+	}
+	if i == 0 || i == len(ref) || strings.ToUpper(ref[:i]) != ref[:i] {
+		return ref
+	}
+	return ref[:i]
+}

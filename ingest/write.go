@@ -58,7 +58,11 @@ func writeRows(w *store.Writer, id int64, l *load) error {
 	cols = append(cols, "extra")
 	table := l.form.Meta.Form.Table()
 	for i, r := range l.form.Rows {
-		vals := []driver.Value{id, l.form.Sheet, int32(r.SourceRow), int32(l.year), l.standard, string(l.stage), l.codes[i], r.UnitName, r.Total}
+		sh := l.form.Sheet
+		if r.Sheet != "" {
+			sh = r.Sheet // a form printed over several sheets
+		}
+		vals := []driver.Value{id, sh, int32(r.SourceRow), int32(l.year), l.standard, string(l.stage), l.codes[i], r.UnitName, r.Total}
 		for _, f := range fields {
 			x, ok := r.Values[f.Name]
 			switch {

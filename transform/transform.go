@@ -89,6 +89,11 @@ func Run(ctx context.Context, db *store.DB, opt Options) (*Report, error) {
 			}
 			rep.Steps = append(rep.Steps, Step{Name: m.Name, Duration: time.Since(t0)})
 		}
+		t0 := time.Now()
+		if err := applyDocs(ctx, tx); err != nil {
+			return err
+		}
+		rep.Steps = append(rep.Steps, Step{Name: "COMMENT ON (analyst_doc)", Duration: time.Since(t0)})
 		return nil
 	})
 	if err != nil {
@@ -160,3 +165,55 @@ func tableColumns(ctx context.Context, tx *sql.Tx, table string) (map[string]boo
 	}
 	return cols, rows.Err()
 }
+
+// applyDocs turns the analyst_doc table (sql/models/140_analyst_docs.sql)
+// into COMMENT ON statements. It runs after every model because CREATE OR
+// REPLACE VIEW drops a view's comments; a view-specific row wins over the
+// row for every view. DuckDB has no dynamic SQL, hence this step in Go.
+func applyDocs(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `
+		WITH v AS (
+		    SELECT d.view_name, d.doc FROM analyst_doc d
+		    JOIN duckdb_views() w ON w.view_name = d.view_name AND NOT w.internal
+		    WHERE d.column_name IS NULL
+		)
+		SELECT v.view_name, NULL AS column_name, v.doc FROM v
+		UNION ALL
+		SELECT c.table_name, c.column_name,
+		       coalesce(own.doc, any_doc.doc)
+		FROM duckdb_columns() c
+		JOIN v ON v.view_name = c.table_name
+		LEFT JOIN analyst_doc own ON own.view_name = c.table_name AND own.column_name = c.column_name
+		LEFT JOIN analyst_doc any_doc ON any_doc.view_name IS NULL AND any_doc.column_name = c.column_name
+		WHERE coalesce(own.doc, any_doc.doc) IS NOT NULL`)
+	if err != nil {
+		return fmt.Errorf("analyst_doc: %w", err)
+	}
+	var stmts []string
+	for rows.Next() {
+		var view, doc string
+		var col sql.NullString
+		if err := rows.Scan(&view, &col, &doc); err != nil {
+			rows.Close()
+			return err
+		}
+		if col.Valid {
+			stmts = append(stmts, fmt.Sprintf("COMMENT ON COLUMN %s.%s IS %s", quoteIdent(view), quoteIdent(col.String), quoteLiteral(doc)))
+		} else {
+			stmts = append(stmts, fmt.Sprintf("COMMENT ON VIEW %s IS %s", quoteIdent(view), quoteLiteral(doc)))
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, q := range stmts {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("%s: %w", q, err)
+		}
+	}
+	return nil
+}
+
+func quoteIdent(s string) string   { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"time"
 
 	"rasoat/data/synth"
-	"rasoat/ingest"
 	"rasoat/pipeline"
-	"rasoat/review"
 	"rasoat/store"
 	"rasoat/transform"
 )
@@ -36,8 +33,11 @@ func runSynth(ctx context.Context, e *env, args []string) int {
 }
 
 func runUnits(ctx context.Context, e *env, args []string) int {
+	if len(args) > 0 && args[0] == "census" {
+		return runUnitsCensus(ctx, e, args[1:])
+	}
 	if len(args) == 0 || (args[0] != "import" && args[0] != "crosswalk") {
-		fmt.Fprintln(e.stderr, "Cách dùng:\n  rasoat units import --db DB [--valid-from YYYY-MM-DD] FILE\n  rasoat units crosswalk --db DB [--effective-date YYYY-MM-DD] FILE")
+		fmt.Fprintln(e.stderr, "Cách dùng:\n  rasoat units import --db DB [--valid-from YYYY-MM-DD] FILE\n  rasoat units crosswalk --db DB [--effective-date YYYY-MM-DD] FILE\n  rasoat units census --db DB [--ref-date YYYY-MM-DD] FILE")
 		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
 			return exitOK
 		}
@@ -86,70 +86,6 @@ func runUnits(ctx context.Context, e *env, args []string) int {
 	}
 	fmt.Fprintf(e.stdout, "%s: đã nạp %d dòng chuyển đổi\n", filepath.Base(file), n)
 	return exitOK
-}
-
-func runIngest(ctx context.Context, e *env, args []string) int {
-	fs := flags(e, "ingest", "ingest --db DB [--year Y] [--stage preliminary|official|reverified|approved] [--unit CODE] [--standard S] [--dry-run] [--json] FILE_OR_DIR...")
-	dbPath := fs.String("db", "", "tệp cơ sở dữ liệu DuckDB (bắt buộc)")
-	year := fs.Int("year", 0, "năm rà soát (ghi đè tiêu đề biểu)")
-	stage := fs.String("stage", "", "giai đoạn: preliminary, official, reverified, approved")
-	unit := fs.String("unit", "", "mã đơn vị báo cáo (ghi đè tiêu đề biểu)")
-	standard := fs.String("standard", "", "chuẩn nghèo: QD59_2015, ND07_2021, ND351_2025")
-	dry := fs.Bool("dry-run", false, "chỉ kiểm tra, không ghi")
-	asJSON := fs.Bool("json", false, "in báo cáo dạng JSON")
-	keyFile := fs.String("id-key-file", "", "tệp khóa băm số CCCD (mặc định: DB.idkey, tạo mới nếu chưa có; hoặc RASOAT_ID_KEY_FILE)")
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	if *dbPath == "" || fs.NArg() == 0 {
-		return usageErr(e, fs, "cần --db và ít nhất một tệp hoặc thư mục")
-	}
-	opt := ingest.Options{Year: *year, Unit: *unit, Standard: *standard, DryRun: *dry, LoadedBy: "cli"}
-	if *stage != "" {
-		s, err := review.ParseStage(*stage)
-		if err != nil {
-			return usageErr(e, fs, err.Error())
-		}
-		opt.Stage = s
-	}
-	paths, err := ingest.Paths(fs.Args())
-	if err != nil {
-		return usageErr(e, fs, err.Error())
-	}
-	db, err := store.Open(ctx, *dbPath)
-	if err != nil {
-		return fail(e, "%v", err)
-	}
-	defer db.Close()
-	if *keyFile == "" {
-		*keyFile = *dbPath + ".idkey"
-	}
-	if opt.IDKey, err = pipeline.IDKey(*keyFile); err != nil {
-		return fail(e, "khóa băm: %v", err)
-	}
-	if _, err := transform.LoadReference(ctx, db, nil); err != nil {
-		return fail(e, "dữ liệu tham chiếu: %v", err)
-	}
-	g := ingest.New(db, opt)
-	code := exitOK
-	var reports []*ingest.FileReport
-	for _, p := range paths {
-		r := g.File(ctx, p)
-		if r.Status == ingest.Rejected {
-			code = exitFail
-		}
-		if *asJSON {
-			reports = append(reports, r)
-			continue
-		}
-		fmt.Fprintln(e.stdout, r.Summary())
-	}
-	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(reports)
-	}
-	return code
 }
 
 func runTransform(ctx context.Context, e *env, args []string) int {

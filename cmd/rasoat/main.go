@@ -44,7 +44,9 @@ func commands() []command {
 		{"ingest", "nạp biểu mẫu Excel/CSV/Parquet vào cơ sở dữ liệu", runIngest},
 		{"transform", "tính lại các chỉ tiêu (tỷ lệ, giảm nghèo, …)", runTransform},
 		{"sql", "chạy truy vấn SQL chỉ đọc trên cơ sở dữ liệu", runSQL},
+		{"export", "xuất các view phân tích ra Parquet (phân vùng theo năm) hoặc tài liệu lược đồ", runExport},
 		{"serve", "mở bảng điều khiển web", runServe},
+		{"anomalies", "danh sách xã cần phúc tra, xếp theo mức bất thường, kèm lý do", runAnomalies},
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"rasoat/cases"
 	"rasoat/dashboards"
 	"rasoat/ingest"
 	"rasoat/pipeline"
@@ -18,9 +19,10 @@ import (
 )
 
 func runServe(ctx context.Context, e *env, args []string) int {
-	fs := flags(e, "serve", "serve --db DB [--addr HOST:PORT]")
+	fs := flags(e, "serve", "serve --db DB [--addr HOST:PORT] [--users FILE]")
 	dbPath := fs.String("db", "", "tệp cơ sở dữ liệu DuckDB (bắt buộc)")
 	addr := fs.String("addr", "localhost:8080", "địa chỉ lắng nghe")
+	usersPath := fs.String("users", "", "tệp người dùng CSV (username, role, bcrypt hash): bật đăng nhập và hồ sơ phúc tra")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -34,20 +36,30 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		return fail(e, "%v", err)
 	}
 	defer db.Close()
-	return serve(ctx, e, db, *addr, nil)
+	users, err := loadUsers(*usersPath)
+	if err != nil {
+		return fail(e, "%v", err)
+	}
+	return serveWith(ctx, e, db, *addr, nil, users)
 }
 
 // serve runs the dashboards until ctx ends. ready, when set, is told the
 // URL once the listener is up.
 func serve(ctx context.Context, e *env, db *store.DB, addr string, ready func(url string)) int {
+	return serveWith(ctx, e, db, addr, ready, nil)
+}
+
+// serveWith is serve with users (nil: no sign-in, no cases).
+func serveWith(ctx context.Context, e *env, db *store.DB, addr string, ready func(url string), users *cases.Users) int {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fail(e, "không mở được cổng %s: %v", addr, err)
 	}
-	h := dashboards.NewServer(query.New(db.DB), dashboards.Options{Logger: e.log})
+	h := dashboards.NewServer(query.New(db.DB), withCases(e, db, users, withUpload(e, db, dashboards.Options{Logger: e.log})))
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	url := "http://" + ln.Addr().String() + "/"
 	fmt.Fprintf(e.stdout, "Bảng điều khiển: %s  (Ctrl+C để dừng)\n", url)
+	defer announce(e, db, url)()
 	if ready != nil {
 		ready(url)
 	}
@@ -125,5 +137,9 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 	if *noServe {
 		return exitOK
 	}
-	return serve(ctx, e, db, *addr, nil)
+	users, err := demoUsers(e, *dir, *rebuild)
+	if err != nil {
+		return fail(e, "người dùng: %v", err)
+	}
+	return serveWith(ctx, e, db, *addr, nil, users)
 }

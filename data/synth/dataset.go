@@ -22,6 +22,11 @@ const (
 	KindHouseholdClassContra    = "household_class_contradicts"
 	KindNegativeTinyNoise       = "negative_tiny_commune_noise"
 	KindNegativeDistrictImprove = "negative_district_wide_improvement"
+	// the end-2021 re-measurement under NĐ 07: a much higher rate everywhere
+	KindNegativeStandardChange = "negative_standard_change"
+	// a 2025 commune that kept an old code but absorbed others: by code its
+	// rate moved a lot, through the crosswalk it did not
+	KindNegativeReorganisation = "negative_reorganisation"
 )
 
 type anomaly struct {
@@ -100,18 +105,39 @@ func (ds *dataset) cycleIndex(year int, standard string) int {
 	return -1
 }
 
-// Planted years: chosen so that each sits inside one standard's series and
-// away from the breaks, where a detector has history to compare with.
+// Planted years: most sit inside one standard's series and away from the
+// breaks, where a detector has history to compare with; a few sit on the
+// breaks (the 2021 baseline, the 2025 reorganisation) next to the hard
+// negatives there, so that a detector is tested where it is easiest to fool.
+// Several of a kind, so that the evaluation measures recall, not luck.
 const (
 	yearWideImprove = 2018
-	yearRateWrong   = 2018
 	yearTotalWrong  = 2018
-	yearDrop        = 2019
-	yearFlowBroken  = 2020
-	yearTinyNoise   = 2020
-	yearPrelimJump  = 2022
-	yearNoNew       = 2023
 )
+
+func dropYears() []int      { return []int{2017, 2019, 2023} }
+func noNewYears() []int     { return []int{2022, 2023} }
+func tinyNoiseYears() []int { return []int{2019, 2020, 2023} }
+
+// Printed anomalies by cycle (year and standard).
+func flowBrokenCycles() []cycle {
+	return []cycle{{Year: 2020, Standard: StdQD59}, {Year: 2021, Standard: StdND07}, {Year: 2023, Standard: StdND07}}
+}
+func rateWrongCycles() []cycle {
+	return []cycle{{Year: 2018, Standard: StdQD59}, {Year: 2022, Standard: StdND07}}
+}
+func prelimJumpCycles() []cycle {
+	return []cycle{{Year: 2022, Standard: StdND07}, {Year: 2024, Standard: StdND07}, {Year: 2025, Standard: StdND07}}
+}
+
+func hasYear(ys []int, y int) bool {
+	for _, x := range ys {
+		if x == y {
+			return true
+		}
+	}
+	return false
+}
 
 // simulate runs the province through every cycle. Each unit's official
 // result of one cycle is the start list of the next (same standard); the
@@ -169,7 +195,10 @@ func simulate(p *province, seed uint64, scale float64) *dataset {
 	pr := newRand(seed, "prelim")
 	ar := newRand(seed, "anomalies")
 	planted := map[string]bool{}
-	pick := func(units []*unitState, ok func(*unitState) bool) *unitState {
+	// pick draws among the top candidates by size (top of them; 0 means the
+	// top third): at small scales a pattern planted on a few dozen households
+	// is noise, not evidence, and a count-aware detector rightly ignores it.
+	pick := func(units []*unitState, ok func(*unitState) bool, size func(*unitState) int64, top int) *unitState {
 		var cands []*unitState
 		for _, u := range units {
 			if !u.tiny && !planted[u.code] && ok(u) {
@@ -179,16 +208,29 @@ func simulate(p *province, seed uint64, scale float64) *dataset {
 		if len(cands) == 0 {
 			return nil
 		}
+		sort.SliceStable(cands, func(i, j int) bool { return size(cands[i]) > size(cands[j]) })
+		if top <= 0 {
+			top = (len(cands) + 2) / 3
+		}
+		cands = cands[:max(1, min(top, len(cands)))]
 		u := cands[ar.IntN(len(cands))]
 		planted[u.code] = true
 		return u
 	}
 	lastRate := func(u *unitState) float64 { return float64(u.lastP) / float64(u.lastH) * 100 }
-	var tinyUnit *unitState
+	var tinies []*unitState
 	for _, u := range old {
-		if u.tiny && tinyUnit == nil {
-			tinyUnit = u
+		if u.tiny {
+			tinies = append(tinies, u)
 		}
+	}
+	tinyIn := func(year int) *unitState {
+		for i, y := range tinyNoiseYears() {
+			if y == year && len(tinies) > 0 {
+				return tinies[i%len(tinies)]
+			}
+		}
+		return nil
 	}
 
 	units := old
@@ -197,13 +239,18 @@ func simulate(p *province, seed uint64, scale float64) *dataset {
 			units = mergeStates(p, old)
 		}
 		var drop, noNew *unitState
-		switch {
-		case cy.Year == yearDrop:
+		if !cy.Baseline && hasYear(dropYears(), cy.Year) {
 			drop = pick(units, func(u *unitState) bool {
-				return u.d.idx != wideImproveDist && lastRate(u) >= 25 && lastRate(u) <= 38
-			})
-		case cy.Year == yearNoNew:
-			noNew = pick(units, func(u *unitState) bool { return lastRate(u) > 29 && lastRate(u) < 45 })
+				return u.d != nil && u.d.idx != wideImproveDist && lastRate(u) >= 25 && lastRate(u) <= 38
+			}, func(u *unitState) int64 { return u.lastH }, 0)
+		}
+		if !cy.Baseline && hasYear(noNewYears(), cy.Year) {
+			noNew = pick(units, func(u *unitState) bool { return lastRate(u) > 29 && lastRate(u) < 45 },
+				func(u *unitState) int64 { return u.lastP }, 3)
+		}
+		tinyUnit := tinyIn(cy.Year)
+		if cy.Baseline || cy.reorganised() {
+			tinyUnit = nil
 		}
 		for _, u := range units {
 			H := u.households(cy.Year)
@@ -224,9 +271,12 @@ func simulate(p *province, seed uint64, scale float64) *dataset {
 			default:
 				d := decline(fr, lr)
 				if cy.Year == yearWideImprove && u.d != nil && u.d.idx == wideImproveDist {
-					d += 6
+					// about 6 points in the villages; the same relative push
+					// (a fifth of the rate) where poverty is low, or the
+					// district town would empty its list in one year
+					d += math.Min(6, 0.2*lr)
 				}
-				if u == tinyUnit && cy.Year == yearTinyNoise {
+				if u == tinyUnit {
 					d += 10
 				}
 				in.poorTarget = math.Max(0.5, lr-d)
@@ -253,7 +303,7 @@ func simulate(p *province, seed uint64, scale float64) *dataset {
 			case u == noNew:
 				ds.anomalies = append(ds.anomalies, anomaly{cy.Year, review.Official, u.code, KindNoNewPoorHighPoverty,
 					fmt.Sprintf("tỷ lệ hộ nghèo %s%% nhưng không có hộ phát sinh mới và tái nghèo", fmtRateVN(off.PoorRate))})
-			case u == tinyUnit && cy.Year == yearTinyNoise:
+			case u == tinyUnit:
 				ds.anomalies = append(ds.anomalies, anomaly{cy.Year, review.Official, u.code, KindNegativeTinyNoise,
 					fmt.Sprintf("xã nhỏ %s hộ: tỷ lệ hộ nghèo từ %s%% còn %s%% (biến động do quy mô nhỏ)",
 						fmtIntVN(H), fmtRateVN(round2(lr)), fmtRateVN(off.PoorRate))})
@@ -328,20 +378,32 @@ func (ds *dataset) plantPrinted(r *rand.Rand, planted map[string]bool) {
 		planted[rec.Code] = true
 		return rec
 	}
-	if rec := choose(ds.cycleIndex(yearFlowBroken, StdQD59), func(r *record) bool { return r.PoorStart >= 5 }); rec != nil {
+	for _, cy := range flowBrokenCycles() {
+		rec := choose(ds.cycleIndex(cy.Year, cy.Standard), func(r *record) bool { return r.PoorStart >= 5 })
+		if rec == nil {
+			continue
+		}
 		k := max(3, iround(0.05*float64(rec.PoorStart)))
 		rec.PoorInNew += k
 		ds.anomalies = append(ds.anomalies, anomaly{rec.Year, rec.Stage, rec.Code, KindFlowIdentityBroken,
 			fmt.Sprintf("Biểu 02: cột Phát sinh mới ghi thừa %d hộ, đẳng thức cột 9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8 lệch %d", k, k)})
 	}
-	if rec := choose(ds.cycleIndex(yearRateWrong, StdQD59), func(r *record) bool { return r.NearPoorRate >= 5 }); rec != nil {
+	for _, cy := range rateWrongCycles() {
+		rec := choose(ds.cycleIndex(cy.Year, cy.Standard), func(r *record) bool { return r.NearPoorRate >= 5 })
+		if rec == nil {
+			continue
+		}
 		real := rec.NearPoorRate
 		rec.NearPoorRate = round2(real - 0.6)
 		ds.anomalies = append(ds.anomalies, anomaly{rec.Year, rec.Stage, rec.Code, KindRatePrintedWrong,
 			fmt.Sprintf("tỷ lệ hộ cận nghèo in %s%%, tính lại được %s%%", fmtRateVN(rec.NearPoorRate), fmtRateVN(real))})
 	}
-	ci := ds.cycleIndex(yearPrelimJump, StdND07)
-	if off := choose(ci, func(r *record) bool { return r.PoorEnd >= 8 }); off != nil {
+	for _, cy := range prelimJumpCycles() {
+		ci := ds.cycleIndex(cy.Year, cy.Standard)
+		off := choose(ci, func(r *record) bool { return r.PoorEnd >= 8 })
+		if off == nil {
+			continue
+		}
 		pre := ds.rec(ci, review.Preliminary, off.Code)
 		want := max(iround(float64(off.PoorEnd)*1.25), off.PoorEnd+3)
 		delta := want - pre.PoorEnd
@@ -354,9 +416,10 @@ func (ds *dataset) plantPrinted(r *rand.Rand, planted map[string]bool) {
 			fmt.Sprintf("số hộ nghèo sơ bộ %s, chính thức %s (lệch %s%%)", fmtIntVN(pre.PoorEnd), fmtIntVN(off.PoorEnd),
 				fmtRateVN(round2(float64(pre.PoorEnd-off.PoorEnd)/float64(off.PoorEnd)*100)))})
 	}
+	ds.markBreaks()
 	// the wrong total row sits in a workbook whose total row is plain
 	// numbers (a formula total would recompute itself)
-	ci = ds.cycleIndex(yearTotalWrong, StdQD59)
+	ci := ds.cycleIndex(yearTotalWrong, StdQD59)
 	for k := 0; k < len(ds.prov.Districts); k++ {
 		d := ds.prov.Districts[(k+r.IntN(len(ds.prov.Districts)))%len(ds.prov.Districts)]
 		if _, ok := exported(d.idx, yearTotalWrong); ok || variantFor(d.idx, ci, 1) == 4 {
@@ -373,6 +436,59 @@ func (ds *dataset) plantPrinted(r *rand.Rand, planted map[string]bool) {
 		ds.anomalies = append(ds.anomalies, anomaly{yearTotalWrong, review.Official, d.Code, KindTotalRowMismatch,
 			fmt.Sprintf("Biểu 01, cột Số hộ nghèo: dòng tổng ghi %s, cộng các xã được %s", fmtIntVN(sum+delta), fmtIntVN(sum))})
 		break
+	}
+}
+
+// markBreaks records the hard negatives on the two breaks of the series:
+// the commune whose rate jumped most at the end-2021 NĐ 07 baseline, and the
+// 2025 commune that kept an old code and whose rate moved most against that
+// code's 2024 result. Neither is a problem: a reduction is never computed
+// across a change of standard, and a merged commune is compared through the
+// crosswalk.
+func (ds *dataset) markBreaks() {
+	q, n := ds.cycleIndex(2021, StdQD59), ds.cycleIndex(2021, StdND07)
+	y24, y25 := ds.cycleIndex(2024, StdND07), ds.cycleIndex(2025, StdND07)
+	best := func(ci int, before func(code string) *record) (*record, float64) {
+		var top *record
+		var gap float64
+		for _, r := range ds.recs[ci][1] {
+			b := before(r.Code)
+			if b == nil || r.TotalHouseholds < 30 {
+				continue
+			}
+			g := math.Abs(r.PoorRate - b.PoorRate)
+			if top == nil || g > gap {
+				top, gap = r, g
+			}
+		}
+		return top, gap
+	}
+	if q >= 0 && n >= 0 {
+		if r, _ := best(n, func(code string) *record { return ds.rec(q, review.Official, code) }); r != nil {
+			b := ds.rec(q, review.Official, r.Code)
+			ds.anomalies = append(ds.anomalies, anomaly{r.Year, review.Official, r.Code, KindNegativeStandardChange,
+				fmt.Sprintf("đo lại theo chuẩn mới: tỷ lệ hộ nghèo từ %s%% (QĐ 59) lên %s%% (NĐ 07)", fmtRateVN(b.PoorRate), fmtRateVN(r.PoorRate))})
+		}
+	}
+	if y24 >= 0 && y25 >= 0 {
+		merged := map[string]bool{}
+		for _, nc := range ds.prov.New {
+			if len(nc.Parts) > 1 && nc.Code == nc.Parts[0].Old.Code {
+				merged[nc.Code] = true
+			}
+		}
+		r, _ := best(y25, func(code string) *record {
+			if !merged[code] {
+				return nil
+			}
+			return ds.rec(y24, review.Official, code)
+		})
+		if r != nil {
+			b := ds.rec(y24, review.Official, r.Code)
+			ds.anomalies = append(ds.anomalies, anomaly{r.Year, review.Official, r.Code, KindNegativeReorganisation,
+				fmt.Sprintf("xã sáp nhập giữ mã cũ: tỷ lệ hộ nghèo theo mã từ %s%% (2024) thành %s%% (2025), so qua bảng chuyển đổi thì bình thường",
+					fmtRateVN(b.PoorRate), fmtRateVN(r.PoorRate))})
+		}
 	}
 }
 

@@ -24,6 +24,7 @@ const (
 const (
 	EFileUnreadable    = "E_FILE_UNREADABLE"
 	EFileFormat        = "E_FILE_FORMAT"      // not xlsx/csv/parquet (e.g. .xls: save as .xlsx)
+	EFileEmpty         = "E_FILE_EMPTY"       // 0 bytes
 	ENoForm            = "E_NO_FORM"          // no sheet looks like form A, B, C or D
 	EHeaderNotFound    = "E_HEADER_NOT_FOUND" // header row(s) not found
 	EColumnMissing     = "E_COLUMN_MISSING"   // a required column is absent

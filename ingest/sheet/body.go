@@ -224,6 +224,10 @@ func extraOf(row []string, cols []int, labels []string) map[string]string {
 	return m
 }
 
+// UnitCell is the key of review.Row.Cells that locates the cell naming the
+// row's unit (its name, else its code), for problems about the unit.
+const UnitCell = "unit"
+
 // readSummaryBody reads body rows of form A/B/C from h.body until a footer,
 // the title of the next form, or the end. end is the row it stopped at.
 func readSummaryBody(g [][]string, h header, src valueSource, l loc, unknown []int) (rows []review.Row, extra []map[string]string, probs problem.List, end int) {
@@ -258,6 +262,14 @@ func readSummaryBody(g [][]string, h header, src valueSource, l loc, unknown []i
 		}
 		out := review.Row{Sheet: l.sheet, SourceRow: r + 1, Total: total, STT: stt, UnitName: name, UnitCode: code,
 			Values: map[string]float64{}, Cells: map[string]string{}}
+		switch {
+		case h.name >= 0:
+			out.Cells[UnitCell] = cellRef(r, h.name)
+		case h.code >= 0:
+			out.Cells[UnitCell] = cellRef(r, h.code)
+		case h.stt >= 0:
+			out.Cells[UnitCell] = cellRef(r, h.stt)
+		}
 		for _, c := range cols {
 			sp := h.cols[c]
 			v, ok, ps := readValue(l, src, r, c, cellAt(row, c), sp)

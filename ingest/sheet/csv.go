@@ -144,6 +144,7 @@ func ReadCSV(ctx context.Context, name string, r io.Reader, opt Options) ([]Form
 	var hr *householdReader
 	if form == review.FormD {
 		hr = newHouseholdReader(h, l, textSource{}, opt.HashID, "", unknownCols)
+		hr.tidy = true
 	}
 	metaSeen := map[string]string{} // column → first value
 	metaRow := map[string]int{}
@@ -159,6 +160,9 @@ func ReadCSV(ctx context.Context, name string, r io.Reader, opt Options) ([]Form
 			break
 		}
 		n++
+		if opt.Progress != nil && n%progressEvery == 0 {
+			opt.Progress(n)
+		}
 		if n%1024 == 0 && ctx.Err() != nil {
 			fm.Problems = append(fm.Problems, l.at(problem.EFileUnreadable, problem.Reject, -1, -1, "", ctx.Err().Error(), "", "Việc đọc tệp đã bị huỷ"))
 			break
@@ -201,6 +205,12 @@ func ReadCSV(ctx context.Context, name string, r io.Reader, opt Options) ([]Form
 		}
 		row := review.Row{SourceRow: r + 1, UnitCode: text(rec, h.code), UnitName: text(rec, h.name), STT: text(rec, h.stt),
 			Values: map[string]float64{}, Cells: map[string]string{}}
+		switch {
+		case h.code >= 0:
+			row.Cells[UnitCell] = l.colNames[h.code]
+		case h.name >= 0:
+			row.Cells[UnitCell] = l.colNames[h.name]
+		}
 		if c, ok := cols["is_total"]; ok {
 			if t, ok := flagOf(text(rec, c)); ok {
 				row.Total = t

@@ -450,7 +450,7 @@ func findByNumbers(g [][]string, from int, want review.Form) (header, bool) {
 		}
 		letters, numbers := numberedColumns(g[r])
 		h := header{form: want, stt: -1, name: -1, code: -1, numRow: r, body: r + 1,
-			top: max(from, r-1), bottom: max(from, r-1), cols: map[int]spec{}}
+			top: r, bottom: r, cols: map[int]spec{}}
 		shift := 0
 		if len(letters) > 0 {
 			if c, ok := letters["A"]; ok {

@@ -14,6 +14,7 @@ import (
 type householdReader struct {
 	h       header
 	l       loc
+	tidy    bool // a machine export: no title, no footer
 	src     valueSource
 	hashID  func(string) string
 	unit    string // commune named by the title block or the sheet, when no column names it
@@ -38,7 +39,10 @@ func (hr *householdReader) add(r int, row []string) bool {
 	if blankRow(row) {
 		return true
 	}
-	if !isArabic(text(row, hr.h.stt)) && isFooter(row) { // cheap test first: lists are long
+	// A footer is a line or two of text ("Người lập biểu", the date), never
+	// a household: only sparse rows are worth folding, and a tidy export
+	// has no footer at all.
+	if !hr.tidy && sparse(row) && !isArabic(text(row, hr.h.stt)) && isFooter(row) {
 		return false
 	}
 	hh := review.Household{SourceRow: r + 1, UnitName: hr.unit}
@@ -221,4 +225,18 @@ func changeOf(s string) (string, bool) {
 		return "", true
 	}
 	return "", false
+}
+
+// sparse reports whether row has at most three filled cells, as footer
+// lines do.
+func sparse(row []string) bool {
+	n := 0
+	for _, v := range row {
+		if strings.TrimSpace(v) != "" {
+			if n++; n > 3 {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -29,6 +29,12 @@ const (
 // Options bound and parameterise a read.
 type Options struct {
 	MaxRows, MaxCols int // 0 = DefaultMaxRows, DefaultMaxCols
+	// MaxUnzipped bounds the decompressed size of an .xlsx, checked from
+	// the zip directory before anything is inflated; 0 = DefaultMaxUnzipped.
+	MaxUnzipped int64
+	// Progress, when set, is told the rows read so far of a long sheet or
+	// export (every few thousand rows); it must be cheap.
+	Progress func(rows int)
 	// HashID is the keyed hash of a head of household's ID number (Form D).
 	// The raw ID is never returned, logged or kept in any returned struct or
 	// problem; when HashID is nil the ID is dropped.
@@ -89,4 +95,9 @@ type Form struct {
 	Extra      []map[string]string
 	Households []review.Household // Form D
 	Problems   problem.List       // warnings and rejecting problems of this form
+	// Continues is set on a form read from a sheet without a title block
+	// of its own that carries on the previous sheet's form of the same
+	// kind (one form printed over several sheets): its Meta was taken from
+	// that form, and its rows belong to it.
+	Continues bool
 }

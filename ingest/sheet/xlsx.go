@@ -1,7 +1,6 @@
 package sheet
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -20,6 +19,9 @@ import (
 // probeRows are read before deciding how to read the rest of a sheet: a
 // household list is streamed, a summary form is small enough to hold.
 const probeRows = 60
+
+// progressEvery is how often (in rows) Options.Progress is called.
+const progressEvery = 8192
 
 // maxMergeArea bounds the cells one merged range may fill, so a range
 // merged over a whole column costs nothing.
@@ -40,9 +42,14 @@ func ReadXLSX(ctx context.Context, name string, r io.Reader, opt Options) ([]For
 	if strings.EqualFold(path.Ext(name), ".xls") {
 		return nil, problem.List{l.at(problem.EFileFormat, problem.Reject, -1, -1, "", path.Ext(name), ".xlsx", xlsMsg)}
 	}
-	br := bufio.NewReader(r)
-	magic, _ := br.Peek(8)
+	body, err := io.ReadAll(r)
+	if err != nil {
+		return nil, problem.List{l.at(problem.EFileUnreadable, problem.Reject, -1, -1, "", err.Error(), "", "Không đọc được tệp")}
+	}
+	magic := body[:min(len(body), 8)]
 	switch {
+	case len(body) == 0:
+		return nil, problem.List{l.at(problem.EFileUnreadable, problem.Reject, -1, -1, "", "0 byte", ".xlsx", "Tệp rỗng (0 byte)")}
 	case bytes.HasPrefix(magic, oleMagic):
 		// An old binary workbook renamed to .xlsx, or an encrypted one.
 		return nil, problem.List{l.at(problem.EFileFormat, problem.Reject, -1, -1, "", "", ".xlsx",
@@ -51,7 +58,10 @@ func ReadXLSX(ctx context.Context, name string, r io.Reader, opt Options) ([]For
 		return nil, problem.List{l.at(problem.EFileFormat, problem.Reject, -1, -1, "", "", ".xlsx",
 			"Tệp không phải là sổ làm việc Excel .xlsx")}
 	}
-	f, err := excelize.OpenReader(br, excelize.Options{})
+	if p := checkZip(l, body, opt); p != nil {
+		return nil, problem.List{p}
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(body), excelize.Options{UnzipSizeLimit: opt.maxUnzipped()})
 	if err != nil {
 		return nil, problem.List{l.at(problem.EFileUnreadable, problem.Reject, -1, -1, "", err.Error(), "",
 			"Không mở được tệp Excel: tệp hỏng hoặc không đúng định dạng .xlsx")}
@@ -70,7 +80,7 @@ func ReadXLSX(ctx context.Context, name string, r io.Reader, opt Options) ([]For
 		all = append(all, ps...)
 		for i := range fs {
 			if n := len(forms); n > 0 {
-				inheritMeta(&fs[i].Meta, forms[n-1].Meta)
+				fs[i].Continues = i == 0 && inheritMeta(&fs[i].Meta, forms[n-1].Meta)
 			}
 			all = append(all, fs[i].Problems...)
 			forms = append(forms, fs[i])
@@ -85,13 +95,32 @@ func ReadXLSX(ctx context.Context, name string, r io.Reader, opt Options) ([]For
 
 // inheritMeta completes a form continued from the previous sheet: same form
 // kind, no title block of its own.
-func inheritMeta(m *Meta, prev Meta) {
+func inheritMeta(m *Meta, prev Meta) bool {
 	if m.Form != prev.Form || m.Year != 0 || m.Stage != "" || m.IssuerName != "" {
-		return
+		return false
 	}
 	m.Year, m.Stage, m.IssuerLevel, m.IssuerName = prev.Year, prev.Stage, prev.IssuerLevel, prev.IssuerName
 	if m.Standard == "" {
 		m.Standard = prev.Standard
+	}
+	return true
+}
+
+// fillMeta completes the meta of a form stacked under another in the same
+// sheet: one report, so the title of the first names the issuer, year and
+// stage for the forms under it unless they say otherwise.
+func fillMeta(m *Meta, prev Meta) {
+	if m.Year == 0 {
+		m.Year = prev.Year
+	}
+	if m.Stage == "" {
+		m.Stage = prev.Stage
+	}
+	if m.Standard == "" {
+		m.Standard = prev.Standard
+	}
+	if m.IssuerName == "" {
+		m.IssuerLevel, m.IssuerName = prev.IssuerLevel, prev.IssuerName
 	}
 }
 
@@ -101,6 +130,7 @@ type sheetRows struct {
 	l       loc
 	opt     Options
 	n       int
+	lc      legacyCols // decoded on the way out, once the probe has decided
 	wide    bool
 	tooMany bool
 	probs   problem.List
@@ -134,6 +164,10 @@ func (s *sheetRows) next() ([]string, bool) {
 		}
 		row = row[:s.opt.maxCols()]
 	}
+	s.lc.apply(row)
+	if s.opt.Progress != nil && s.n%progressEvery == 0 {
+		s.opt.Progress(s.n)
+	}
 	return row, true
 }
 
@@ -157,6 +191,7 @@ func readSheet(ctx context.Context, f *excelize.File, file, sheet string, opt Op
 	if len(sr.probs) > 0 {
 		return nil, sr.probs
 	}
+	sr.lc = decodeLegacy(g)
 	titleKind := firstTitleKind(g, 0)
 	if titleKind == review.FormD || titleKind == "" {
 		if h, ok := findHeader(g, 0, titleKind, false); ok && h.form == review.FormD {
@@ -258,6 +293,9 @@ func readGrid(g [][]string, src valueSource, l loc, opt Options, merged bool) ([
 		lines := titleLines(g, titleFrom, h.top)
 		meta := parseMeta(lines)
 		meta.Form = h.form
+		if len(forms) > 0 {
+			fillMeta(&meta, forms[len(forms)-1].Meta)
+		}
 		fm := Form{File: l.file, Sheet: l.sheet, Meta: meta, Fields: fieldList(h)}
 		unknownCols, unknown, ps := headerProblems(h, l, h.bottom)
 		fm.Unknown, fm.Problems = unknown, ps

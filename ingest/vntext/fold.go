@@ -44,5 +44,14 @@ func Fold(s string) string {
 // Words returns the folded words of s.
 func Words(s string) []string { return strings.Fields(Fold(s)) }
 
-// NFC returns s in Unicode normal form C, the form rasoat stores.
-func NFC(s string) string { return norm.NFC.String(s) }
+// NFC returns s in Unicode normal form C, the form rasoat stores. ASCII,
+// most cells of a household list, is returned as it is without a scan by
+// the normaliser.
+func NFC(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return norm.NFC.String(s)
+		}
+	}
+	return s
+}

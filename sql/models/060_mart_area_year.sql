@@ -2,6 +2,25 @@
 -- (never by averaging rates). units_expected counts the communes of the area
 -- in that year's hierarchy; the stage that counts for an area is the latest
 -- stage every commune has reported, or failing that the best covered one.
+-- Sums are cast back to BIGINT so every level has the same column types
+-- (and Parquet readers get plain integers, not HUGEINT-as-double).
+-- An area whose communes of year Y take in a unit that was not one of its
+-- communes in Y−1 (another province's commune in a merger of provinces,
+-- known only from the crosswalk) changed territory, even when that unit's
+-- own units list was never imported (unit_changed_year cannot see it).
+CREATE OR REPLACE TABLE area_changed_year AS
+SELECT DISTINCT n.year, a.code AS unit_code
+FROM ref_crosswalk x
+JOIN dim_unit_year n
+  ON n.unit_code = x.new_code AND n.level = 'commune'
+ AND x.effective_date > make_date(n.year - 1, 12, 31) AND x.effective_date <= make_date(n.year, 12, 31)
+CROSS JOIN LATERAL (VALUES (n.province_code, 'province'), (n.district_code, 'district')) a(code, level)
+WHERE a.code IS NOT NULL
+  AND NOT EXISTS (
+    SELECT 1 FROM dim_unit_year o
+    WHERE o.year = n.year - 1 AND o.unit_code = x.old_code
+      AND (CASE a.level WHEN 'province' THEN o.province_code ELSE o.district_code END) = a.code);
+
 CREATE OR REPLACE TABLE mart_area_year AS
 WITH c AS (
     SELECT * FROM mart_commune_year WHERE province_code IS NOT NULL
@@ -15,34 +34,34 @@ sums AS (
         bool_or(synthetic) AS synthetic,
         bool_or(is_baseline) AS is_baseline,
         count(*) AS units_reporting,
-        sum(total_households) AS total_households,
-        sum(total_persons) AS total_persons,
-        sum(poor_end) AS poor_end,
-        sum(near_poor_end) AS near_poor_end,
-        sum(poor_persons) AS poor_persons,
-        sum(near_poor_persons) AS near_poor_persons,
-        sum(em_households) AS em_households,
-        sum(em_poor) AS em_poor,
-        sum(em_near_poor) AS em_near_poor,
-        sum(poor_income) AS poor_income,
-        sum(poor_deprivation) AS poor_deprivation,
-        sum(complaints) AS complaints,
-        sum(poor_start) AS poor_start,
-        sum(poor_out_to_near_poor) AS poor_out_to_near_poor,
-        sum(poor_out_above_near_poor) AS poor_out_above_near_poor,
-        sum(poor_out_other) AS poor_out_other,
-        sum(poor_in_from_near_poor) AS poor_in_from_near_poor,
-        sum(poor_in_repoor) AS poor_in_repoor,
-        sum(poor_in_new) AS poor_in_new,
-        sum(poor_in_other) AS poor_in_other,
-        sum(near_poor_start) AS near_poor_start,
-        sum(near_poor_out_escaped) AS near_poor_out_escaped,
-        sum(near_poor_out_to_poor) AS near_poor_out_to_poor,
-        sum(near_poor_out_other) AS near_poor_out_other,
-        sum(near_poor_in_from_poor) AS near_poor_in_from_poor,
-        sum(near_poor_in_re) AS near_poor_in_re,
-        sum(near_poor_in_new) AS near_poor_in_new,
-        sum(near_poor_in_other) AS near_poor_in_other
+        sum(total_households)::BIGINT AS total_households,
+        sum(total_persons)::BIGINT AS total_persons,
+        sum(poor_end)::BIGINT AS poor_end,
+        sum(near_poor_end)::BIGINT AS near_poor_end,
+        sum(poor_persons)::BIGINT AS poor_persons,
+        sum(near_poor_persons)::BIGINT AS near_poor_persons,
+        sum(em_households)::BIGINT AS em_households,
+        sum(em_poor)::BIGINT AS em_poor,
+        sum(em_near_poor)::BIGINT AS em_near_poor,
+        sum(poor_income)::BIGINT AS poor_income,
+        sum(poor_deprivation)::BIGINT AS poor_deprivation,
+        sum(complaints)::BIGINT AS complaints,
+        sum(poor_start)::BIGINT AS poor_start,
+        sum(poor_out_to_near_poor)::BIGINT AS poor_out_to_near_poor,
+        sum(poor_out_above_near_poor)::BIGINT AS poor_out_above_near_poor,
+        sum(poor_out_other)::BIGINT AS poor_out_other,
+        sum(poor_in_from_near_poor)::BIGINT AS poor_in_from_near_poor,
+        sum(poor_in_repoor)::BIGINT AS poor_in_repoor,
+        sum(poor_in_new)::BIGINT AS poor_in_new,
+        sum(poor_in_other)::BIGINT AS poor_in_other,
+        sum(near_poor_start)::BIGINT AS near_poor_start,
+        sum(near_poor_out_escaped)::BIGINT AS near_poor_out_escaped,
+        sum(near_poor_out_to_poor)::BIGINT AS near_poor_out_to_poor,
+        sum(near_poor_out_other)::BIGINT AS near_poor_out_other,
+        sum(near_poor_in_from_poor)::BIGINT AS near_poor_in_from_poor,
+        sum(near_poor_in_re)::BIGINT AS near_poor_in_re,
+        sum(near_poor_in_new)::BIGINT AS near_poor_in_new,
+        sum(near_poor_in_other)::BIGINT AS near_poor_in_other
     FROM c
     GROUP BY GROUPING SETS ((year, standard, stage, district_code), (year, standard, stage, province_code))
     HAVING GROUPING(district_code) = 1 OR district_code IS NOT NULL
@@ -81,4 +100,5 @@ SELECT
     CASE WHEN NOT b.is_baseline AND ch.unit_code IS NULL THEN p.near_poor_rate - b.near_poor_rate END AS near_poor_reduction_pp
 FROM base b
 LEFT JOIN prev p ON p.unit_code = b.unit_code AND p.standard = b.standard AND p.year = b.year - 1
-LEFT JOIN unit_changed_year ch ON ch.unit_code = b.unit_code AND ch.year = b.year;
+LEFT JOIN (SELECT year, unit_code FROM unit_changed_year UNION SELECT year, unit_code FROM area_changed_year) ch
+  ON ch.unit_code = b.unit_code AND ch.year = b.year;

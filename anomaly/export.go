@@ -1,0 +1,205 @@
+package anomaly
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// listHeader is the column header of the list in every format (Vietnamese,
+// for the inspectors who open the file).
+func listHeader() []string {
+	return []string{"Năm", "Giai đoạn", "Hạng", "Mã đơn vị", "Tên đơn vị", "Mã huyện", "Tên huyện", "Điểm",
+		"Mức độ", "Số dấu hiệu", "Mã dấu hiệu", "Lý do chính"}
+}
+
+func evidenceHeader() []string {
+	return []string{"Năm", "Giai đoạn", "Mã đơn vị", "Tên đơn vị", "Mã dấu hiệu", "Nhóm", "Dấu hiệu", "Quan sát",
+		"Kỳ vọng", "Cận dưới", "Cận trên", "Ngưỡng", "Điểm", "Lý do"}
+}
+
+// WriteTable writes the list for a terminal: one line per unit, then its
+// evidence indented, one line per rule.
+func WriteTable(w io.Writer, rows []Row) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "Hạng\tGiai đoạn\tMã\tĐơn vị\tHuyện\tĐiểm\tMức độ\tDấu hiệu")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Rank, StageVN(r.Stage), r.UnitCode, r.UnitName,
+			r.DistrictName, FormatVN(r.Score, 2), r.Severity, strings.Join(r.Rules, " "))
+		for _, e := range r.Evidence {
+			fmt.Fprintf(tw, "\t\t\t  %s\tquan sát %s\tkỳ vọng %s\tngưỡng %s\t%s\n", e.RuleID, dash(FormatVN(e.Observed, 2)),
+				dash(FormatVN(e.Expected, 2)), dash(FormatVN(e.Threshold, 2)), e.Reason)
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("ghi bảng: %w", err)
+	}
+	return nil
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "–"
+	}
+	return s
+}
+
+// WriteCSV writes one row per unit and rule (the unit's columns repeated),
+// so a spreadsheet filter on a rule keeps its unit; numbers use a decimal
+// point so that other tools read them back.
+func WriteCSV(w io.Writer, rows []Row) error {
+	cw := csv.NewWriter(w)
+	head := []string{"year", "stage", "rank", "unit_code", "unit_name", "district_code", "district_name", "score",
+		"severity", "rules", "reason_vi", "rule_id", "family", "observed", "expected", "lower", "upper", "threshold",
+		"rule_score", "rule_reason_vi"}
+	if err := cw.Write(head); err != nil {
+		return fmt.Errorf("ghi CSV: %w", err)
+	}
+	num := func(x float64) string {
+		if math.IsNaN(x) {
+			return ""
+		}
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	for _, r := range rows {
+		base := []string{strconv.Itoa(r.Year), r.Stage, strconv.Itoa(r.Rank), r.UnitCode, r.UnitName, r.DistrictCode,
+			r.DistrictName, num(r.Score), r.Severity, strings.Join(r.Rules, " "), r.Reason}
+		for _, e := range r.Evidence {
+			rec := append(append([]string{}, base...), e.RuleID, e.Family, num(e.Observed), num(e.Expected),
+				num(e.Lower), num(e.Upper), num(e.Threshold), num(e.Score), e.Reason)
+			if err := cw.Write(rec); err != nil {
+				return fmt.Errorf("ghi CSV: %w", err)
+			}
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("ghi CSV: %w", err)
+	}
+	return nil
+}
+
+// WriteJSON writes the rows with their evidence; NaN becomes null.
+func WriteJSON(w io.Writer, rows []Row) error {
+	type ev struct {
+		RuleID    string   `json:"rule_id"`
+		Family    string   `json:"family"`
+		Title     string   `json:"title_vi"`
+		Observed  *float64 `json:"observed"`
+		Expected  *float64 `json:"expected"`
+		Lower     *float64 `json:"lower"`
+		Upper     *float64 `json:"upper"`
+		Threshold *float64 `json:"threshold"`
+		Score     float64  `json:"score"`
+		Reason    string   `json:"reason_vi"`
+	}
+	type row struct {
+		Row
+		Evidence []ev `json:"evidence"`
+	}
+	ptr := func(x float64) *float64 {
+		if math.IsNaN(x) {
+			return nil
+		}
+		return &x
+	}
+	out := make([]row, len(rows))
+	for i, r := range rows {
+		out[i].Row = r
+		out[i].Evidence = make([]ev, len(r.Evidence))
+		for j, e := range r.Evidence {
+			out[i].Evidence[j] = ev{e.RuleID, e.Family, e.Title, ptr(e.Observed), ptr(e.Expected), ptr(e.Lower),
+				ptr(e.Upper), ptr(e.Threshold), e.Score, e.Reason}
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return fmt.Errorf("ghi JSON: %w", err)
+	}
+	return nil
+}
+
+// WriteXLSX writes a workbook with the list on one sheet and the evidence on
+// another, streamed, with no row cap. Numbers are numbers (Excel shows them
+// in the reader's locale); the reasons keep Vietnamese notation.
+func WriteXLSX(w io.Writer, rows []Row, title string) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	const list, evid = "Danh sách", "Bằng chứng"
+	if err := f.SetSheetName("Sheet1", list); err != nil {
+		return fmt.Errorf("tạo sheet: %w", err)
+	}
+	if _, err := f.NewSheet(evid); err != nil {
+		return fmt.Errorf("tạo sheet: %w", err)
+	}
+	val := func(x float64) any {
+		if math.IsNaN(x) {
+			return nil
+		}
+		return x
+	}
+	write := func(sheet string, head []string, body func(add func([]any) error) error) error {
+		sw, err := f.NewStreamWriter(sheet)
+		if err != nil {
+			return fmt.Errorf("mở sheet %s: %w", sheet, err)
+		}
+		n := 1
+		add := func(cells []any) error {
+			cell, _ := excelize.CoordinatesToCellName(1, n)
+			n++
+			return sw.SetRow(cell, cells)
+		}
+		if err := add([]any{title}); err != nil {
+			return err
+		}
+		h := make([]any, len(head))
+		for i, s := range head {
+			h[i] = s
+		}
+		if err := add(h); err != nil {
+			return err
+		}
+		if err := body(add); err != nil {
+			return fmt.Errorf("ghi sheet %s: %w", sheet, err)
+		}
+		return sw.Flush()
+	}
+	err := write(list, listHeader(), func(add func([]any) error) error {
+		for _, r := range rows {
+			if err := add([]any{r.Year, StageVN(r.Stage), r.Rank, r.UnitCode, r.UnitName, r.DistrictCode, r.DistrictName,
+				r.Score, r.Severity, len(r.Rules), strings.Join(r.Rules, " "), r.Reason}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = write(evid, evidenceHeader(), func(add func([]any) error) error {
+		for _, r := range rows {
+			for _, e := range r.Evidence {
+				if err := add([]any{r.Year, StageVN(r.Stage), r.UnitCode, r.UnitName, e.RuleID, e.Family, e.Title,
+					val(e.Observed), val(e.Expected), val(e.Lower), val(e.Upper), val(e.Threshold), e.Score, e.Reason}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := f.WriteTo(w); err != nil {
+		return fmt.Errorf("ghi tệp Excel: %w", err)
+	}
+	return nil
+}

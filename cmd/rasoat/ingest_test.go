@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"rasoat/ingest/remote"
+	"rasoat/store"
+)
+
+const childArgsEnv = "RASOAT_TEST_CLI_ARGS" // tab-separated args of a child run
+
+// TestCLIChild runs the command line in a separate process, for tests that
+// need a second process (DuckDB lets one process hold a database).
+func TestCLIChild(t *testing.T) {
+	a := os.Getenv(childArgsEnv)
+	if a == "" {
+		t.Skip("run by other tests")
+	}
+	e := &env{stdout: os.Stdout, stderr: os.Stderr, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	os.Exit(run(context.Background(), e, strings.Split(a, "\t")))
+}
+
+func testUnits(t *testing.T, dir string) string {
+	t.Helper()
+	p := filepath.Join(dir, "units_2019-12-01.csv")
+	os.WriteFile(p, []byte("province_code,province_name,district_code,district_name,district_type,commune_code,commune_name,commune_type\n"+
+		"77,Tỉnh Thử,701,Huyện Một,Huyện,70001,Xã Ea Kao,Xã\n77,Tỉnh Thử,701,Huyện Một,Huyện,70004,Xã Cư Prao,Xã\n"), 0o644)
+	return p
+}
+
+// A running server is the single writer of its database: `ingest --db`
+// names the server instead of failing on the lock, `ingest --server`
+// sends the files to it and prints the same report with the same exit
+// codes, and the server's DB.server file goes when it stops.
+func TestIngestThroughServer(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "r.duckdb")
+	if code, out, errs := runCLI(t, "units", "import", "--db", dbPath, testUnits(t, dir)); code != exitOK {
+		t.Fatalf("units import: %s %s", out, errs)
+	}
+	good := filepath.Join(dir, "xa_a.csv")
+	os.WriteFile(good, []byte("year,stage,unit_code,total_households,poor_end,near_poor_end\n2019,official,70001,1000,128,97\n2019,official,70004,500,50,20\n"), 0o644)
+	bad := filepath.Join(dir, "xa_sai.csv")
+	os.WriteFile(bad, []byte("year,stage,unit_code,total_households,poor_end,near_poor_end\n2019,official,70001,-5,128,97\n"), 0o644)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	db, err := store.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	urlc := make(chan string, 1)
+	done := make(chan int, 1)
+	var sout bytes.Buffer
+	e := &env{stdout: &sout, stderr: io.Discard, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	go func() { done <- serve(ctx, e, db, "127.0.0.1:0", func(u string) { urlc <- u }) }()
+	var url string
+	select {
+	case url = <-urlc:
+	case <-time.After(10 * time.Second):
+		t.Fatal("server did not start")
+	}
+	if s, ok := remote.Read(dbPath); !ok || s.URL != url || s.PID != os.Getpid() {
+		t.Fatalf("DB.server = %+v, %v; want %s", s, ok, url)
+	}
+
+	// Another process: the lock error names the server.
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCLIChild$")
+	cmd.Env = append(os.Environ(), childArgsEnv+"="+strings.Join([]string{"ingest", "--db", dbPath, good}, "\t"))
+	out, _ := cmd.CombinedOutput()
+	if cmd.ProcessState.ExitCode() != exitFail || !strings.Contains(string(out), url) || !strings.Contains(string(out), "--server") {
+		t.Errorf("ingest on a held database: exit %d, %s", cmd.ProcessState.ExitCode(), out)
+	}
+
+	code, o, errs := runCLI(t, "ingest", "--server", url, "--dry-run", good)
+	if code != exitOK || !strings.Contains(o, "dry run") {
+		t.Errorf("--server --dry-run: exit %d %q %q", code, o, errs)
+	}
+	code, o, errs = runCLI(t, "ingest", "--server", url, good, bad)
+	if code != exitFail || !strings.Contains(o, "xa_a.csv: đã nạp (accepted), 2 dòng") || !strings.Contains(o, "xa_sai.csv: bị từ chối (rejected)") ||
+		!strings.Contains(o, "E_COUNT_NEGATIVE") {
+		t.Errorf("--server good+bad: exit %d %q %q", code, o, errs)
+	}
+	code, o, _ = runCLI(t, "ingest", "--server", url, good)
+	if code != exitOK || !strings.Contains(o, "unchanged") {
+		t.Errorf("--server again: exit %d %q", code, o)
+	}
+	// The server ran the transform after the load: the views show it.
+	var poor int
+	if err := db.QueryRow(`SELECT poor_end FROM commune_year WHERE unit_code = '70001' AND year = 2019`).Scan(&poor); err != nil || poor != 128 {
+		t.Errorf("commune_year after upload: %d, %v", poor, err)
+	}
+	var by string
+	if err := db.QueryRow(`SELECT loaded_by FROM ingest_file`).Scan(&by); err != nil || !strings.HasPrefix(by, "web:127.0.0.1") {
+		t.Errorf("loaded_by %q, %v", by, err)
+	}
+
+	cancel()
+	<-done
+	if _, ok := remote.Read(dbPath); ok {
+		t.Error("DB.server left behind after the server stopped")
+	}
+}

@@ -1,0 +1,216 @@
+package dashboards
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"rasoat/cases"
+)
+
+// A minimal identity, real rather than mocked: users come from the file
+// given to `rasoat serve --users` (bcrypt hashes), a signed session cookie
+// says who is signed in, and every form that changes something carries a
+// CSRF token tied to the session. The signing key is made at start, so a
+// restart signs everyone out; no session state is kept on the server.
+
+const (
+	sessionCookie = "rasoat_phien"
+	loginCookie   = "rasoat_dn" // double-submit token of the login form
+	sessionTTL    = 8 * time.Hour
+)
+
+type auth struct {
+	users *cases.Users
+	key   []byte
+	now   func() time.Time
+}
+
+func newAuth(users *cases.Users, now func() time.Time) *auth {
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		panic("dashboards: no randomness for the session key: " + err.Error()) // the OS is broken
+	}
+	return &auth{users: users, key: key, now: now}
+}
+
+// session is a signed-in user.
+type session struct {
+	cases.User
+	nonce string
+}
+
+func (a *auth) mac(parts ...string) string {
+	m := hmac.New(sha256.New, a.key)
+	m.Write([]byte(strings.Join(parts, "\x00")))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic("dashboards: no randomness: " + err.Error())
+	}
+	return hex.EncodeToString(b)
+}
+
+// issue makes the cookie value: name.role.expiry.nonce.mac, the name in
+// base64url so a dot in it cannot shift the fields.
+func (a *auth) issue(u cases.User) string {
+	name := base64.RawURLEncoding.EncodeToString([]byte(u.Name))
+	exp := strconv.FormatInt(a.now().Add(sessionTTL).Unix(), 10)
+	nonce := randomHex(16)
+	return strings.Join([]string{name, string(u.Role), exp, nonce, a.mac(name, string(u.Role), exp, nonce)}, ".")
+}
+
+// current returns the signed-in user, if the cookie is valid, unexpired and
+// the user is still in the users file with the same role.
+func (a *auth) current(c *gin.Context) (session, bool) {
+	if a == nil {
+		return session{}, false
+	}
+	v, err := c.Cookie(sessionCookie)
+	if err != nil {
+		return session{}, false
+	}
+	p := strings.Split(v, ".")
+	if len(p) != 5 || !hmac.Equal([]byte(p[4]), []byte(a.mac(p[0], p[1], p[2], p[3]))) {
+		return session{}, false
+	}
+	exp, err := strconv.ParseInt(p[2], 10, 64)
+	if err != nil || a.now().Unix() >= exp {
+		return session{}, false
+	}
+	name, err := base64.RawURLEncoding.DecodeString(p[0])
+	if err != nil {
+		return session{}, false
+	}
+	u, ok := a.users.Lookup(string(name))
+	if !ok || string(u.Role) != p[1] {
+		return session{}, false
+	}
+	return session{User: u, nonce: p[3]}, true
+}
+
+// csrf is the token a signed-in user's forms carry.
+func (a *auth) csrf(s session) string { return a.mac("csrf", s.nonce) }
+
+func (a *auth) checkCSRF(c *gin.Context, s session) bool {
+	return subtle.ConstantTimeCompare([]byte(c.PostForm("csrf")), []byte(a.csrf(s))) == 1
+}
+
+// sameOrigin refuses a POST that a browser says came from another site.
+// The CSRF token is the real guard; this is a second one. The pages are
+// served with Referrer-Policy: no-referrer, so browsers send "Origin: null"
+// on their own forms: then Sec-Fetch-Site, which they always send, decides.
+func sameOrigin(c *gin.Context) bool {
+	switch c.GetHeader("Sec-Fetch-Site") {
+	case "cross-site", "same-site":
+		return false
+	}
+	o := c.GetHeader("Origin")
+	if o == "" || o == "null" {
+		return true
+	}
+	u, err := url.Parse(o)
+	return err == nil && u.Host == c.Request.Host
+}
+
+func setCookie(c *gin.Context, name, value string, maxAge int) {
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: name, Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: c.Request.TLS != nil, SameSite: http.SameSiteStrictMode,
+	})
+}
+
+type loginView struct {
+	pageBase
+	Token, Name, Next, Error string
+}
+
+// safeNext keeps a post-login redirect on this site: a path, never
+// "//host" or a scheme.
+func safeNext(s string) string {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") || strings.ContainsAny(s, "\r\n") {
+		return "/phuc-tra"
+	}
+	return s
+}
+
+func (s *server) loginPage(c *gin.Context, a *auth) {
+	tok, err := c.Cookie(loginCookie)
+	if err != nil || len(tok) != 32 {
+		tok = randomHex(16)
+		setCookie(c, loginCookie, tok, 3600)
+	}
+	v := loginView{pageBase: s.base(c, a, "Đăng nhập"), Token: tok, Next: safeNext(c.Query("tiep"))}
+	s.render(c, http.StatusOK, "inspect_login.html", v)
+}
+
+func (s *server) login(c *gin.Context, a *auth) {
+	tok, err := c.Cookie(loginCookie)
+	next := safeNext(c.PostForm("tiep"))
+	if err != nil || !sameOrigin(c) || subtle.ConstantTimeCompare([]byte(tok), []byte(c.PostForm("csrf"))) != 1 {
+		s.errorPage(c, http.StatusForbidden, "Không hợp lệ", "Biểu mẫu đăng nhập đã hết hạn. Vui lòng tải lại trang đăng nhập.")
+		return
+	}
+	name := c.PostForm("ten")
+	u, err := a.users.Authenticate(name, c.PostForm("mat-khau"))
+	if err != nil {
+		s.log.WarnContext(c.Request.Context(), "login failed", "user", name, "client", c.ClientIP())
+		v := loginView{pageBase: s.base(c, a, "Đăng nhập"), Token: tok, Name: name, Next: next, Error: err.Error()}
+		s.render(c, http.StatusUnauthorized, "inspect_login.html", v)
+		return
+	}
+	setCookie(c, sessionCookie, a.issue(u), int(sessionTTL/time.Second))
+	setCookie(c, loginCookie, "", -1)
+	s.log.InfoContext(c.Request.Context(), "login", "user", u.Name, "role", string(u.Role))
+	c.Redirect(http.StatusSeeOther, next)
+}
+
+func (s *server) logout(c *gin.Context, a *auth) {
+	if sess, ok := a.current(c); ok && (!sameOrigin(c) || !a.checkCSRF(c, sess)) {
+		s.errorPage(c, http.StatusForbidden, "Không hợp lệ", "Yêu cầu đăng xuất không hợp lệ.")
+		return
+	}
+	setCookie(c, sessionCookie, "", -1)
+	c.Redirect(http.StatusSeeOther, "/phuc-tra")
+}
+
+// writer checks a POST that changes a case: a signed-in inspector, the
+// same site, a valid CSRF token. It answers the refusal itself.
+func (s *server) writer(c *gin.Context, a *auth) (session, bool) {
+	sess, ok := a.current(c)
+	switch {
+	case !ok:
+		s.errorPage(c, http.StatusForbidden, "Cần đăng nhập", "Vui lòng đăng nhập bằng tài khoản phúc tra viên.")
+	case !sameOrigin(c) || !a.checkCSRF(c, sess):
+		s.errorPage(c, http.StatusForbidden, "Không hợp lệ", "Biểu mẫu đã hết hạn hoặc không gửi từ trang này. Vui lòng tải lại trang.")
+	case sess.Role != cases.RoleInspector:
+		s.errorPage(c, http.StatusForbidden, "Không có quyền", "Chỉ phúc tra viên mới được thay đổi hồ sơ phúc tra.")
+	default:
+		return sess, true
+	}
+	return session{}, false
+}
+
+// reader requires any signed-in user (case pages hold inspectors' notes);
+// otherwise it sends the browser to the login page.
+func (s *server) reader(c *gin.Context, a *auth) (session, bool) {
+	sess, ok := a.current(c)
+	if !ok {
+		c.Redirect(http.StatusSeeOther, "/dang-nhap?tiep="+url.QueryEscape(c.Request.URL.RequestURI()))
+		return session{}, false
+	}
+	return sess, true
+}

@@ -1,0 +1,135 @@
+package dashboards
+
+import (
+	"sort"
+	"strconv"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+
+	"rasoat/query"
+)
+
+// Charts of the commune page. They are drawn by assets/inspect.js (not
+// app.js) because their units differ: percent, percentage points, counts;
+// each chart element says its unit in data-unit.
+
+// historyOption: the commune's counted poor rate by year, one line per
+// standard, so a change of standard is a break and never a fall.
+func historyOption(ce *query.CommuneEvidence) map[string]any {
+	var years []int
+	seen := map[int]bool{}
+	var stds []string
+	byStd := map[string]map[int]float64{}
+	var top float64
+	for _, p := range ce.History {
+		if !p.Counted || p.PoorRate == nil {
+			continue
+		}
+		if !seen[p.Year] {
+			seen[p.Year] = true
+			years = append(years, p.Year)
+		}
+		if byStd[p.Standard] == nil {
+			byStd[p.Standard] = map[int]float64{}
+			stds = append(stds, p.Standard)
+		}
+		byStd[p.Standard][p.Year] = round2(*p.PoorRate)
+		top = max(top, *p.PoorRate)
+	}
+	sort.Ints(years)
+	cats := make([]string, len(years))
+	for i, y := range years {
+		cats[i] = strconv.Itoa(y)
+	}
+	line := charts.NewLine()
+	line.SetGlobalOptions(
+		charts.WithAnimation(false),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0"}),
+		charts.WithGridOpts(opts.Grid{Left: "48", Right: "24", Top: "40", Bottom: "32", ContainLabel: opts.Bool(true)}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "Tỷ lệ hộ nghèo (%)", Min: 0, Max: headroom(top)}),
+	)
+	line.SetXAxis(cats)
+	for _, std := range stds {
+		data := make([]opts.LineData, len(years))
+		for j, y := range years {
+			if v, ok := byStd[std][y]; ok {
+				data[j] = opts.LineData{Value: v}
+			} else {
+				data[j] = opts.LineData{Value: emptyValue}
+			}
+		}
+		line.AddSeries(standardLabel(std), data,
+			charts.WithLineChartOpts(opts.LineChart{ConnectNulls: opts.Bool(false), ShowSymbol: opts.Bool(true), SymbolSize: 7}),
+			charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "top"}))
+	}
+	line.Validate()
+	return line.JSON()
+}
+
+// peersOption: the peers' reduction in points, highest first, the commune
+// itself in a strong colour.
+func peersOption(ce *query.CommuneEvidence) map[string]any {
+	names := make([]string, len(ce.Peers))
+	data := make([]opts.BarData, len(ce.Peers))
+	for i, p := range ce.Peers {
+		names[i] = p.UnitName
+		var v any = emptyValue
+		if p.ReductionPP != nil {
+			v = round2(*p.ReductionPP)
+		}
+		color := "#7b93b5"
+		if p.Self {
+			color = "#c0392b"
+		}
+		data[i] = opts.BarData{Name: p.UnitName, Value: v, ItemStyle: &opts.ItemStyle{Color: color}}
+	}
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(
+		charts.WithAnimation(false),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
+		charts.WithGridOpts(opts.Grid{Left: "8", Right: "56", Top: "24", Bottom: "24", ContainLabel: opts.Bool(true)}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: "điểm %"}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}),
+	)
+	bar.SetXAxis(names)
+	bar.XYReversal()
+	bar.AddSeries("Giảm nghèo (điểm %)", data,
+		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right"}),
+		charts.WithBarChartOpts(opts.BarChart{BarCategoryGap: "30%"}))
+	bar.Validate()
+	return bar.JSON()
+}
+
+// flowsOption: the form B columns (poor households in and out) as bars.
+func flowsOption(ce *query.CommuneEvidence) map[string]any {
+	var names []string
+	var data []opts.BarData
+	for _, it := range ce.Flows.Poor {
+		names = append(names, it.Label)
+		var v any = emptyValue
+		if it.Value != nil {
+			v = *it.Value
+		}
+		data = append(data, opts.BarData{Name: it.Label, Value: v})
+	}
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(
+		charts.WithAnimation(false),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
+		charts.WithGridOpts(opts.Grid{Left: "8", Right: "56", Top: "24", Bottom: "24", ContainLabel: opts.Bool(true)}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: "hộ"}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}),
+	)
+	bar.SetXAxis(names)
+	bar.XYReversal()
+	bar.AddSeries("Số hộ", data,
+		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right"}),
+		charts.WithItemStyleOpts(opts.ItemStyle{Color: "#4a6fa5"}))
+	bar.Validate()
+	return bar.JSON()
+}
