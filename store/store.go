@@ -54,7 +54,7 @@ func open(ctx context.Context, path string, params url.Values) (*sql.DB, error) 
 	}
 	db, err := sql.Open("duckdb", dsn)
 	if err != nil {
-		return nil, fmt.Errorf("mở cơ sở dữ liệu %s: %w", path, err)
+		return nil, wrapOpenError(path, err)
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()

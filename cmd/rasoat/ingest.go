@@ -69,7 +69,7 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 	}
 
 	db, err := store.Open(ctx, *dbPath)
-	if err != nil && (store.IsLocked(err) || strings.Contains(err.Error(), "Could not set lock")) {
+	if err != nil && store.IsLocked(err) {
 		if s, ok := remote.Read(*dbPath); ok {
 			return fail(e, "cơ sở dữ liệu %s đang do máy chủ rasoat tại %s (PID %d) giữ. Tải tệp lên tại %supload hoặc chạy lại với --server %s",
 				*dbPath, s.URL, s.PID, s.URL, strings.TrimRight(s.URL, "/"))
