@@ -16,17 +16,6 @@ import (
 	"rasoat/query/querytest"
 )
 
-// canvasInk counts the painted pixels of a chart's canvas: ECharts leaves
-// the background transparent, so any pixel with alpha is ink. A chart that
-// failed (script blocked, bad option) has a blank or missing canvas.
-const canvasInk = `(function (id) {
-  var c = document.querySelector('#' + id + ' canvas');
-  if (!c || !c.width || !c.height) { return -1; }
-  var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, n = 0;
-  for (var i = 3; i < d.length; i += 4) { if (d[i] > 0) { n++; } }
-  return n;
-})`
-
 func TestBrowserRendersCharts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
@@ -44,7 +33,7 @@ func TestBrowserRendersCharts(t *testing.T) {
 		t.Fatalf("charts never became ready: %v", err)
 	}
 	for _, id := range []string{"chart-trend", "chart-ranking"} {
-		ink, err := chromedp.Run(ctx, chromedp.Evaluate[int](canvasInk+`('`+id+`')`))
+		ink, err := chromedp.Run(ctx, chromedp.Evaluate[int](browsertest.CanvasInk+`('`+id+`')`))
 		if err != nil {
 			t.Fatalf("%s: %v", id, err)
 		}

@@ -25,22 +25,41 @@ const emptyValue = "-"
 // is a break between two lines and never a drop along one, and a vertical
 // mark at the first year of every series after the first.
 func trendOption(ov *query.Overview) map[string]any {
+	pts := make([]ratePoint, len(ov.Trend))
+	for i, p := range ov.Trend {
+		pts[i] = ratePoint{Year: p.Year, Standard: p.Standard, Rate: p.PoorRate}
+	}
+	return standardSeriesOption(pts)
+}
+
+// ratePoint is one poor rate of one year under one standard.
+type ratePoint struct {
+	Year     int
+	Standard string
+	Rate     float64
+}
+
+// standardSeriesOption draws poor rates by year as one line per standard
+// (in the order the points first name them), with a vertical mark where
+// every series after the first starts. The overview's province trend and the
+// commune page's history share it, so a break is drawn alike everywhere.
+func standardSeriesOption(pts []ratePoint) map[string]any {
 	var years []int
 	seen := map[int]bool{}
 	var stds []string
 	var top float64
 	byStd := map[string]map[int]float64{}
-	for _, p := range ov.Trend {
+	for _, p := range pts {
 		if !seen[p.Year] {
 			seen[p.Year] = true
 			years = append(years, p.Year)
 		}
 		if byStd[p.Standard] == nil {
 			byStd[p.Standard] = map[int]float64{}
-			stds = append(stds, p.Standard) // the trend lists series in order of start
+			stds = append(stds, p.Standard)
 		}
-		byStd[p.Standard][p.Year] = round2(p.PoorRate)
-		top = max(top, p.PoorRate)
+		byStd[p.Standard][p.Year] = round2(p.Rate)
+		top = max(top, p.Rate)
 	}
 	sort.Ints(years)
 	cats := make([]string, len(years))

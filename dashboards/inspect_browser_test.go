@@ -61,7 +61,7 @@ func TestBrowserInspectorClosesCase(t *testing.T) {
 		chromedp.WithPollingTimeout(20*time.Second))); err != nil {
 		t.Fatalf("commune charts never drew: %v", err)
 	}
-	ink, err := chromedp.Run(ctx, chromedp.Evaluate[int](canvasInk+`('chart-peers')`))
+	ink, err := chromedp.Run(ctx, chromedp.Evaluate[int](browsertest.CanvasInk+`('chart-peers')`))
 	if err != nil || ink < 2000 {
 		t.Errorf("peers chart looks blank: %d %v", ink, err)
 	}

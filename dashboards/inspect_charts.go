@@ -1,9 +1,6 @@
 package dashboards
 
 import (
-	"sort"
-	"strconv"
-
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 
@@ -17,56 +14,13 @@ import (
 // historyOption: the commune's counted poor rate by year, one line per
 // standard, so a change of standard is a break and never a fall.
 func historyOption(ce *query.CommuneEvidence) map[string]any {
-	var years []int
-	seen := map[int]bool{}
-	var stds []string
-	byStd := map[string]map[int]float64{}
-	var top float64
+	var pts []ratePoint
 	for _, p := range ce.History {
-		if !p.Counted || p.PoorRate == nil {
-			continue
+		if p.Counted && p.PoorRate != nil {
+			pts = append(pts, ratePoint{Year: p.Year, Standard: p.Standard, Rate: *p.PoorRate})
 		}
-		if !seen[p.Year] {
-			seen[p.Year] = true
-			years = append(years, p.Year)
-		}
-		if byStd[p.Standard] == nil {
-			byStd[p.Standard] = map[int]float64{}
-			stds = append(stds, p.Standard)
-		}
-		byStd[p.Standard][p.Year] = round2(*p.PoorRate)
-		top = max(top, *p.PoorRate)
 	}
-	sort.Ints(years)
-	cats := make([]string, len(years))
-	for i, y := range years {
-		cats[i] = strconv.Itoa(y)
-	}
-	line := charts.NewLine()
-	line.SetGlobalOptions(
-		charts.WithAnimation(false),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0"}),
-		charts.WithGridOpts(opts.Grid{Left: "48", Right: "24", Top: "40", Bottom: "32", ContainLabel: opts.Bool(true)}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "Tỷ lệ hộ nghèo (%)", Min: 0, Max: headroom(top)}),
-	)
-	line.SetXAxis(cats)
-	for _, std := range stds {
-		data := make([]opts.LineData, len(years))
-		for j, y := range years {
-			if v, ok := byStd[std][y]; ok {
-				data[j] = opts.LineData{Value: v}
-			} else {
-				data[j] = opts.LineData{Value: emptyValue}
-			}
-		}
-		line.AddSeries(standardLabel(std), data,
-			charts.WithLineChartOpts(opts.LineChart{ConnectNulls: opts.Bool(false), ShowSymbol: opts.Bool(true), SymbolSize: 7}),
-			charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "top"}))
-	}
-	line.Validate()
-	return line.JSON()
+	return standardSeriesOption(pts)
 }
 
 // peersOption: the peers' reduction in points, highest first, the commune

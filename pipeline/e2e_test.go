@@ -17,16 +17,6 @@ import (
 	"rasoat/query"
 )
 
-// canvasInk counts painted pixels of a chart's canvas (ECharts leaves the
-// background transparent).
-const canvasInk = `(function (id) {
-  var c = document.querySelector('#' + id + ' canvas');
-  if (!c || !c.width || !c.height) { return -1; }
-  var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, n = 0;
-  for (var i = 3; i < d.length; i += 4) { if (d[i] > 0) { n++; } }
-  return n;
-})`
-
 // The walking skeleton end to end: a freshly generated sample province,
 // loaded through the real ingest path, transformed, served over real HTTP
 // and rendered by a real headless Chromium.
@@ -51,7 +41,7 @@ func TestEndToEndOverviewInBrowser(t *testing.T) {
 		t.Fatalf("charts never became ready: %v", err)
 	}
 	for _, id := range []string{"chart-trend", "chart-ranking"} {
-		ink, err := chromedp.Run(ctx, chromedp.Evaluate[int](canvasInk+`('`+id+`')`))
+		ink, err := chromedp.Run(ctx, chromedp.Evaluate[int](browsertest.CanvasInk+`('`+id+`')`))
 		if err != nil {
 			t.Fatalf("%s: %v", id, err)
 		}

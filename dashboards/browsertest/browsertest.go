@@ -135,3 +135,16 @@ func Serve(tb testing.TB, h http.Handler) string {
 	})
 	return "http://" + ln.Addr().String()
 }
+
+// CanvasInk is a JavaScript function of a chart element's id that counts the
+// painted pixels of its canvas (ECharts leaves the background transparent,
+// so any pixel with alpha is ink); -1 when there is no canvas. A chart whose
+// script failed has a blank or missing canvas. Use it as
+// chromedp.Evaluate[int](browsertest.CanvasInk + "('chart-trend')").
+const CanvasInk = `(function (id) {
+  var c = document.querySelector('#' + id + ' canvas');
+  if (!c || !c.width || !c.height) { return -1; }
+  var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, n = 0;
+  for (var i = 3; i < d.length; i += 4) { if (d[i] > 0) { n++; } }
+  return n;
+})`
