@@ -87,3 +87,31 @@ func BenchmarkOverviewOnSample(b *testing.B) {
 		}
 	}
 }
+
+// The overview's target verdict and the analyst view unit_target_year are
+// computed by different code (the page's query and an SQL model); on the
+// sample they must agree.
+func TestOverviewTargetAgreesWithUnitTargetYear(t *testing.T) {
+	db, _, _ := sample(t)
+	q := query.New(db.DB)
+	ps, err := q.Provinces(t.Context())
+	if err != nil || len(ps) == 0 {
+		t.Fatal(err)
+	}
+	ov, err := q.Overview(t.Context(), ps[0].Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ov.Target == nil {
+		t.Fatal("the sample province has targets (data/targets.csv) but the overview shows none")
+	}
+	var status string
+	var lo float64
+	if err := db.QueryRow(`SELECT status_vi, target_min FROM unit_target_year WHERE level = 'province' AND unit_code = ? AND year = ? AND standard = ? AND measure = 'poor_rate_reduction_pp'`,
+		ov.ProvinceCode, ov.Year, ov.Standard).Scan(&status, &lo); err != nil {
+		t.Fatal(err)
+	}
+	if status != ov.Target.Status || lo != ov.Target.Min {
+		t.Errorf("overview says %q (min %v), unit_target_year says %q (min %v)", ov.Target.Status, ov.Target.Min, status, lo)
+	}
+}
