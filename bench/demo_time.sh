@@ -13,7 +13,7 @@ trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 first_page() {
   local start=$1
   for _ in $(seq 1 1200); do
-    if curl -fsS -o /dev/null "http://127.0.0.1:$port/"; then
+    if curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then
       echo "$(( $(date +%s%N) - start ))"
       return 0
     fi
