@@ -257,3 +257,27 @@ func TestRunTwiceIsIdempotent(t *testing.T) {
 		t.Errorf("ref_cycle has %d rows after two runs", n)
 	}
 }
+
+// A re-verified commune changes its district and province figures after
+// re-verification; the other communes keep their official figures there.
+func TestReverifiedCommuneFlowsIntoAreaTotals(t *testing.T) {
+	f := newFixture(t)
+	f.result(2019, "QD59_2015", "official", "77", [4]any{"70001", 1000, 100, 50}, [4]any{"70004", 500, 60, 30}, [4]any{"70007", 800, 80, 40})
+	f.result(2019, "QD59_2015", "reverified", "70004", [4]any{"70004", 500, 90, 30})
+	f.run()
+	p, ok := f.get("province_year", "77", 2019, "QD59_2015", "reverified")
+	if !ok || p.households != 2300 || p.poor != 270 || !p.counted {
+		t.Fatalf("province after re-verification = %+v (ok %v), want 2.300 households, 270 poor, counted", p, ok)
+	}
+	off, _ := f.get("province_year", "77", 2019, "QD59_2015", "official")
+	if off.poor != 240 || off.counted {
+		t.Errorf("official province row = %+v, want 240 poor, not counted", off)
+	}
+	d, ok := f.get("district_year", "701", 2019, "QD59_2015", "reverified")
+	if !ok || d.poor != 190 || !d.counted {
+		t.Errorf("district 701 after re-verification = %+v (ok %v), want 190 poor", d, ok)
+	}
+	if _, ok := f.get("district_year", "702", 2019, "QD59_2015", "reverified"); ok {
+		t.Error("district 702 has no re-verified commune but got a re-verified row")
+	}
+}

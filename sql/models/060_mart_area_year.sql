@@ -22,8 +22,26 @@ WHERE a.code IS NOT NULL
       AND (CASE a.level WHEN 'province' THEN o.province_code ELSE o.district_code END) = a.code);
 
 CREATE OR REPLACE TABLE mart_area_year AS
-WITH c AS (
-    SELECT * FROM mart_commune_year WHERE province_code IS NOT NULL
+-- Re-verification and approval correct some communes, not all: the area
+-- figure "after re-verification" (or approved) takes each commune's latest
+-- official-or-later figure up to that stage, so one corrected commune
+-- changes its district and province totals. Preliminary and official areas
+-- are plain sums of that stage. An area gets a reverified/approved row only
+-- when at least one of its communes reported that stage.
+WITH c0 AS (
+    SELECT *, stage AS reported_stage FROM mart_commune_year WHERE province_code IS NOT NULL
+),
+layers AS (
+    SELECT DISTINCT year, standard, stage, province_code FROM c0 WHERE stage_rank(stage) >= 3
+),
+c AS (
+    SELECT * FROM c0 WHERE stage_rank(stage) <= 2
+    UNION ALL BY NAME
+    SELECT c0.* REPLACE (l.stage AS stage)
+    FROM layers l
+    JOIN c0 ON c0.year = l.year AND c0.standard = l.standard AND c0.province_code = l.province_code
+           AND stage_rank(c0.stage) BETWEEN 2 AND stage_rank(l.stage)
+    QUALIFY row_number() OVER (PARTITION BY l.year, l.standard, l.stage, c0.unit_code ORDER BY stage_rank(c0.stage) DESC) = 1
 ),
 sums AS (
     SELECT
@@ -64,7 +82,8 @@ sums AS (
         sum(near_poor_in_other)::BIGINT AS near_poor_in_other
     FROM c
     GROUP BY GROUPING SETS ((year, standard, stage, district_code), (year, standard, stage, province_code))
-    HAVING GROUPING(district_code) = 1 OR district_code IS NOT NULL
+    HAVING (GROUPING(district_code) = 1 OR district_code IS NOT NULL)
+       AND count(*) FILTER (WHERE reported_stage = stage) > 0
 ),
 expected AS (
     SELECT year, district_code AS unit_code, count(*) AS units_expected
