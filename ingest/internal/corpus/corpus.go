@@ -11,13 +11,12 @@ package corpus
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
-	_ "github.com/duckdb/duckdb-go/v2" // Parquet files are written by DuckDB
+	"rasoat/store"
 )
 
 // Status of a file, as ingest reports it.
@@ -149,7 +148,7 @@ func parquet(csvBody func() ([]byte, error)) func() ([]byte, error) {
 		if err := os.WriteFile(in, body, 0o600); err != nil {
 			return nil, err
 		}
-		db, err := sql.Open("duckdb", "")
+		db, err := store.Open(context.Background(), "") // in memory
 		if err != nil {
 			return nil, err
 		}
