@@ -60,7 +60,7 @@ type pageBase struct {
 
 func (s *server) base(c *gin.Context, a *auth, title string) pageBase {
 	b := pageBase{Title: title, CasesEnabled: a != nil, GeneratedAt: fmtDateTime(s.now().In(vnZone)),
-		AssetVersion: map[string]string{"css": s.assets["app.css"].etag, "js": s.assets["inspect.js"].etag,
+		AssetVersion: map[string]string{"css": s.assets["app.css"].etag, "js": s.assets["app.js"].etag, "ijs": s.assets["inspect.js"].etag,
 			"echarts": s.assets["vendor/echarts/echarts.min.js"].etag, "icss": s.assets["inspect.css"].etag}}
 	if sess, ok := a.current(c); ok {
 		b.UserName, b.UserRole, b.Inspector = sess.Name, sess.Role.Vietnamese(), sess.Role == cases.RoleInspector

@@ -7,9 +7,9 @@ import (
 	"rasoat/query"
 )
 
-// Charts of the commune page. They are drawn by assets/inspect.js (not
-// app.js) because their units differ: percent, percentage points, counts;
-// each chart element says its unit in data-unit.
+// Charts of the commune page, drawn by assets/app.js like the overview's.
+// Their units differ (percent, percentage points, counts): each chart
+// element says its unit in data-unit.
 
 // historyOption: the commune's counted poor rate by year, one line per
 // standard, so a change of standard is a break and never a fall.
@@ -40,20 +40,26 @@ func peersOption(ce *query.CommuneEvidence) map[string]any {
 		}
 		data[i] = opts.BarData{Name: p.UnitName, Value: v, ItemStyle: &opts.ItemStyle{Color: color}}
 	}
+	return horizontalBar(names, data, "điểm %", "Giảm nghèo (điểm %)",
+		charts.WithBarChartOpts(opts.BarChart{BarCategoryGap: "30%"}))
+}
+
+// horizontalBar draws one series of bars, one per name, top to bottom in
+// the given order, with value labels at the bars' ends.
+func horizontalBar(names []string, data []opts.BarData, axisName, series string, so ...charts.SeriesOpts) map[string]any {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(
 		charts.WithAnimation(false),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 		charts.WithGridOpts(opts.Grid{Left: "8", Right: "56", Top: "24", Bottom: "24", ContainLabel: opts.Bool(true)}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: "điểm %"}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: axisName}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}),
 	)
 	bar.SetXAxis(names)
 	bar.XYReversal()
-	bar.AddSeries("Giảm nghèo (điểm %)", data,
-		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right"}),
-		charts.WithBarChartOpts(opts.BarChart{BarCategoryGap: "30%"}))
+	bar.AddSeries(series, data, append([]charts.SeriesOpts{
+		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right"})}, so...)...)
 	bar.Validate()
 	return bar.JSON()
 }
@@ -70,20 +76,5 @@ func flowsOption(ce *query.CommuneEvidence) map[string]any {
 		}
 		data = append(data, opts.BarData{Name: it.Label, Value: v})
 	}
-	bar := charts.NewBar()
-	bar.SetGlobalOptions(
-		charts.WithAnimation(false),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
-		charts.WithGridOpts(opts.Grid{Left: "8", Right: "56", Top: "24", Bottom: "24", ContainLabel: opts.Bool(true)}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: "hộ"}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}),
-	)
-	bar.SetXAxis(names)
-	bar.XYReversal()
-	bar.AddSeries("Số hộ", data,
-		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right"}),
-		charts.WithItemStyleOpts(opts.ItemStyle{Color: "#4a6fa5"}))
-	bar.Validate()
-	return bar.JSON()
+	return horizontalBar(names, data, "hộ", "Số hộ", charts.WithItemStyleOpts(opts.ItemStyle{Color: "#4a6fa5"}))
 }

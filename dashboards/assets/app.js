@@ -1,7 +1,9 @@
-// Draws the charts whose options the server embedded as JSON. The options
-// are data; the only code here is ours: Vietnamese number formatters
-// (1.234,5) that JSON cannot carry. Unit names reach ECharts as data only:
-// the canvas draws them as text and the tooltip HTML-encodes them.
+// Draws the charts whose options the server embedded as JSON, on every
+// page. The options are data; the only code here is ours: Vietnamese number
+// formatters (1.234,5) that JSON cannot carry. A chart element names its
+// option block in data-chart and its unit in data-unit (pct, the default;
+// pp, percentage points; count, households). Unit names reach ECharts as
+// data only: the canvas draws them as text and the tooltip HTML-encodes them.
 (function () {
   'use strict';
 
@@ -13,7 +15,11 @@
     return (v < 0 && Number(s) !== 0 ? '-' : '') + out;
   }
   function isNum(v) { return typeof v === 'number' && isFinite(v); }
-  function pct(v) { return isNum(v) ? fmt(v, 2) + '%' : '—'; }
+  var formats = {
+    pct: function (v) { return isNum(v) ? fmt(v, 2) + '%' : '—'; },
+    pp: function (v) { return isNum(v) ? fmt(v, 2) : '—'; },
+    count: function (v) { return isNum(v) ? fmt(v, 0) : '—'; }
+  };
   function axisNum(v) {
     if (!isNum(v)) { return String(v); }
     return Math.round(v) === v ? fmt(v, 0) : fmt(v, 1);
@@ -30,9 +36,10 @@
     for (var i = 0; i < list.length; i++) { fn(list[i]); }
   }
 
-  function localise(opt) {
+  function localise(opt, unit) {
+    var f = formats[unit] || formats.pct;
     opt.tooltip = opt.tooltip || {};
-    opt.tooltip.valueFormatter = pct;
+    opt.tooltip.valueFormatter = f;
     var valueX = false;
     each(opt.xAxis, function (a) {
       if (a.type === 'value') { valueX = true; a.axisLabel = a.axisLabel || {}; a.axisLabel.formatter = axisNum; }
@@ -43,17 +50,17 @@
         a.axisLabel.formatter = axisNum;
       } else {
         // Long commune names: cut, the table has them in full.
-        a.axisLabel.width = 150;
+        a.axisLabel.width = 160;
         a.axisLabel.overflow = 'truncate';
       }
     });
     each(opt.series, function (s) {
       if (s.label && s.label.show) {
-        s.label.formatter = function (p) { return pct(valueOf(p)); };
+        s.label.formatter = function (p) { return f(valueOf(p)); };
       }
       if (valueX && s.markLine && s.markLine.label && typeof s.markLine.label.formatter === 'string') {
         var text = s.markLine.label.formatter;
-        s.markLine.label.formatter = function (p) { return text + ' ' + pct(valueOf(p)); };
+        s.markLine.label.formatter = function (p) { return text + ' ' + f(valueOf(p)); };
       }
     });
     return opt;
@@ -72,7 +79,7 @@
     var h = parseInt(el.getAttribute('data-height'), 10);
     if (h > 0) { el.style.height = h + 'px'; }
     var chart = echarts.init(el, null, { renderer: 'canvas' });
-    chart.setOption(localise(opt));
+    chart.setOption(localise(opt, el.getAttribute('data-unit')));
     el.setAttribute('data-ready', '1');
     window.addEventListener('resize', function () { chart.resize(); });
   }
