@@ -22,10 +22,7 @@ import (
 // inspectRoutes registers the pages. Without opts.Cases the server is
 // read-only: the case and login routes do not exist (404).
 func (s *server) inspectRoutes(r *gin.Engine, opts Options) {
-	var a *auth
-	if opts.Cases != nil && opts.Cases.Users() != nil {
-		a = newAuth(opts.Cases.Users(), s.now)
-	}
+	a := s.auth // nil without users
 	r.GET("/phuc-tra", func(c *gin.Context) { s.inspectList(c, a) })
 	r.GET("/phuc-tra/xuat.xlsx", s.inspectExcel)
 	r.GET("/phuc-tra/xa/:code", func(c *gin.Context) { s.inspectCommune(c, a) })

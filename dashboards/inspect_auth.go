@@ -1,12 +1,15 @@
 package dashboards
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -34,6 +37,7 @@ type auth struct {
 	users *cases.Users
 	key   []byte
 	now   func() time.Time
+	limit *limiter // sign-in attempts, shared by the login form and Basic auth
 }
 
 func newAuth(users *cases.Users, now func() time.Time) *auth {
@@ -41,7 +45,79 @@ func newAuth(users *cases.Users, now func() time.Time) *auth {
 	if _, err := rand.Read(key); err != nil {
 		panic("dashboards: no randomness for the session key: " + err.Error()) // the OS is broken
 	}
-	return &auth{users: users, key: key, now: now}
+	return &auth{users: users, key: key, now: now, limit: newLimiter(now)}
+}
+
+// authFor makes the server's one sign-in (nil when it has no users): the
+// inspector pages and the upload page must share it, so that one session
+// cookie and one attempt counter serve both.
+func authFor(opts Options, now func() time.Time) *auth {
+	if opts.Cases == nil || opts.Cases.Users() == nil {
+		return nil
+	}
+	return newAuth(opts.Cases.Users(), now)
+}
+
+// lockedOut is a sign-in refused without checking the password because
+// the name or the address failed too often.
+type lockedOut struct{ until time.Time }
+
+func (e *lockedOut) Error() string {
+	return fmt.Sprintf("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %s.", e.until.In(vnZone).Format("15:04 ngày 02/01/2006"))
+}
+
+// retryAfter is the Retry-After header's value: whole seconds, at least 1.
+func (e *lockedOut) retryAfter(now time.Time) string {
+	s := int64((e.until.Sub(now) + time.Second - 1) / time.Second)
+	return strconv.FormatInt(max(s, 1), 10)
+}
+
+// signIn checks a name and password from the client at ip, within the
+// attempt limit: the error is cases.ErrBadLogin or a *lockedOut.
+func (a *auth) signIn(ctx context.Context, name, password, ip string) (cases.User, error) {
+	name = strings.TrimSpace(name)
+	if until, ok := a.limit.attempt(name, ip); !ok {
+		return cases.User{}, &lockedOut{until: until}
+	}
+	if err := ctx.Err(); err != nil {
+		return cases.User{}, err
+	}
+	u, err := a.users.Authenticate(name, password)
+	if err != nil {
+		return cases.User{}, err
+	}
+	a.limit.succeeded(name, ip)
+	return u, nil
+}
+
+// clientAddr is the address attempts are counted against: the TCP peer,
+// not X-Forwarded-For, which gin trusts from anyone by default and a
+// guesser would simply vary with each try.
+func clientAddr(c *gin.Context) string { return c.RemoteIP() }
+
+// basic authenticates a request by HTTP Basic auth (the upload API). It
+// answers the refusal itself: 401 without or with wrong credentials, 429
+// when locked out.
+func (a *auth) basic(c *gin.Context) (cases.User, bool) {
+	name, pw, ok := c.Request.BasicAuth()
+	if !ok {
+		c.Header("WWW-Authenticate", `Basic realm="rasoat", charset="UTF-8"`)
+		c.JSON(http.StatusUnauthorized, gin.H{"error": "cần đăng nhập: gửi tên và mật khẩu của cán bộ (rasoat ingest --user TÊN)"})
+		return cases.User{}, false
+	}
+	u, err := a.signIn(c.Request.Context(), name, pw, clientAddr(c))
+	var lock *lockedOut
+	switch {
+	case errors.As(err, &lock):
+		c.Header("Retry-After", lock.retryAfter(a.now()))
+		c.JSON(http.StatusTooManyRequests, gin.H{"error": lock.Error()})
+		return cases.User{}, false
+	case err != nil:
+		c.Header("WWW-Authenticate", `Basic realm="rasoat", charset="UTF-8"`)
+		c.JSON(http.StatusUnauthorized, gin.H{"error": cases.ErrBadLogin.Error()})
+		return cases.User{}, false
+	}
+	return u, true
 }
 
 // session is a signed-in user.
@@ -165,11 +241,19 @@ func (s *server) login(c *gin.Context, a *auth) {
 		return
 	}
 	name := c.PostForm("ten")
-	u, err := a.users.Authenticate(name, c.PostForm("mat-khau"))
+	u, err := a.signIn(c.Request.Context(), name, c.PostForm("mat-khau"), clientAddr(c))
 	if err != nil {
-		s.log.WarnContext(c.Request.Context(), "login failed", "user", name, "client", c.ClientIP())
+		status := http.StatusUnauthorized
+		var lock *lockedOut
+		if errors.As(err, &lock) {
+			status = http.StatusTooManyRequests
+			c.Header("Retry-After", lock.retryAfter(a.now()))
+		} else {
+			err = cases.ErrBadLogin // a cancelled request says no more than a wrong password
+		}
+		s.log.WarnContext(c.Request.Context(), "login failed", "user", name, "client", clientAddr(c), "status", status)
 		v := loginView{pageBase: s.base(c, a, "Đăng nhập"), Token: tok, Name: name, Next: next, Error: err.Error()}
-		s.render(c, http.StatusUnauthorized, "inspect_login.html", v)
+		s.render(c, status, "inspect_login.html", v)
 		return
 	}
 	setCookie(c, sessionCookie, a.issue(u), int(sessionTTL/time.Second))

@@ -82,3 +82,27 @@ func TestSessionCookie(t *testing.T) {
 		t.Error("two sessions share a CSRF token")
 	}
 }
+
+// Retry-After is whole seconds rounded up, never 0 (a client would retry at
+// once), and the message gives the end of the lock in Vietnam's time.
+func TestLockedOut(t *testing.T) {
+	now := time.Date(2025, 10, 30, 7, 4, 0, 0, time.UTC)
+	tests := []struct {
+		until time.Time
+		want  string
+	}{
+		{now.Add(14 * time.Minute), "840"},
+		{now.Add(1500 * time.Millisecond), "2"},
+		{now.Add(time.Millisecond), "1"},
+		{now.Add(-time.Second), "1"},
+	}
+	for _, tt := range tests {
+		if got := (&lockedOut{until: tt.until}).retryAfter(now); got != tt.want {
+			t.Errorf("retryAfter(%v): %s, want %s", tt.until.Sub(now), got, tt.want)
+		}
+	}
+	msg := (&lockedOut{until: now.Add(14 * time.Minute)}).Error()
+	if msg != "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 14:18 ngày 30/10/2025." {
+		t.Errorf("message %q", msg)
+	}
+}

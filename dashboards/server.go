@@ -54,6 +54,7 @@ type server struct {
 	now    func() time.Time
 	pages  *template.Template
 	assets map[string]asset // by path under /assets/
+	auth   *auth            // sign-in shared by the inspector and upload pages; nil without users
 }
 
 type asset struct {
@@ -74,6 +75,7 @@ func NewServer(q *query.Q, opts Options) *gin.Engine {
 	}
 	s.pages = template.Must(template.New("").ParseFS(embedded, "templates/*.html"))
 	s.assets = loadAssets()
+	s.auth = authFor(opts, s.now)
 
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()

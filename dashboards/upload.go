@@ -16,6 +16,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"rasoat/cases"
 	"rasoat/ingest"
 	"rasoat/ingest/problem"
 	"rasoat/ingest/remote"
@@ -43,8 +44,10 @@ type uploader struct {
 	pending map[string]*pendingSet
 }
 
-// pendingSet is files validated and waiting for confirmation.
+// pendingSet is files validated and waiting for confirmation by the user
+// who checked them.
 type pendingSet struct {
+	owner string
 	flags ingest.Flags
 	files []uploaded
 	at    time.Time
@@ -55,12 +58,18 @@ type uploaded struct {
 	body []byte
 }
 
+// mayUpload is who may load files into the database: officers (cán bộ)
+// only. Leaders and analysts read; inspectors correct figures through their
+// cases, not by uploading.
+func mayUpload(r cases.Role) bool { return r == cases.RoleOfficer }
+
 func (s *server) uploadRoutes(r *gin.Engine, opts Options) {
 	u := &uploader{g: opts.Ingest, transform: opts.Transform, log: s.log, now: s.now, pending: map[string]*pendingSet{}}
-	r.GET("/upload", func(c *gin.Context) { s.render(c, http.StatusOK, "upload.html", uploadView{}) })
-	r.POST("/upload/check", func(c *gin.Context) { s.uploadCheck(c, u) })
-	r.POST("/upload/confirm", func(c *gin.Context) { s.uploadConfirm(c, u) })
-	r.POST(remote.UploadPath, func(c *gin.Context) { uploadAPI(c, u) })
+	a := s.auth
+	r.GET("/upload", func(c *gin.Context) { s.uploadPage(c, a) })
+	r.POST("/upload/check", func(c *gin.Context) { s.uploadCheck(c, a, u) })
+	r.POST("/upload/confirm", func(c *gin.Context) { s.uploadConfirm(c, a, u) })
+	r.POST(remote.UploadPath, func(c *gin.Context) { uploadAPI(c, a, u) })
 }
 
 // uploadView is what upload.html shows: the form, and after a check or a
@@ -72,6 +81,13 @@ type uploadView struct {
 	Loaded    bool   // the files were written (not a dry run)
 	Error     string
 	Transform string // the transform's outcome after a load
+
+	NoSignIn  bool   // the server has no users: nobody may upload
+	SignIn    bool   // not signed in: offer the login page
+	CanUpload bool   // a signed-in officer: show the forms
+	UserName  string // who is signed in
+	UserRole  string
+	CSRF      string
 }
 
 type fileView struct {
@@ -84,6 +100,72 @@ type fileView struct {
 type problemView struct {
 	*problem.Problem
 	Kind string
+}
+
+// msgNoSignIn is shown when the server was started without users.
+const msgNoSignIn = "Máy chủ này chưa bật đăng nhập nên không nhận tệp tải lên. Để tải tệp lên, quản trị viên cần khởi động máy chủ với tệp người dùng: rasoat serve --users TỆP."
+
+// who fills the signed-in user's part of the view.
+func (v *uploadView) who(a *auth, sess session) {
+	v.UserName, v.UserRole, v.CanUpload = sess.Name, sess.Role.Vietnamese(), mayUpload(sess.Role)
+	v.CSRF = a.csrf(sess)
+}
+
+func (s *server) uploadPage(c *gin.Context, a *auth) {
+	if a == nil {
+		s.render(c, http.StatusOK, "upload.html", uploadView{NoSignIn: true, Error: msgNoSignIn})
+		return
+	}
+	sess, ok := s.reader(c, a)
+	if !ok {
+		return
+	}
+	var v uploadView
+	v.who(a, sess)
+	status := http.StatusOK
+	if !v.CanUpload {
+		status, v.Error = http.StatusForbidden, refusedRole(sess)
+	}
+	s.render(c, status, "upload.html", v)
+}
+
+func refusedRole(sess session) string {
+	return "Tài khoản " + sess.Name + " (" + sess.Role.Vietnamese() + ") không được tải tệp lên: chỉ cán bộ mới được nạp biểu mẫu."
+}
+
+// uploadGate checks a POST of the upload page before its body is read: a
+// server with sign-in, a signed-in officer, the same site. The CSRF token
+// is checked by the caller, since for the check form it is inside the
+// multipart body. It answers the refusal itself.
+func (s *server) uploadGate(c *gin.Context, a *auth) (session, bool) {
+	if a == nil {
+		s.render(c, http.StatusForbidden, "upload.html", uploadView{NoSignIn: true, Error: msgNoSignIn})
+		return session{}, false
+	}
+	sess, ok := a.current(c)
+	var v uploadView
+	switch {
+	case !ok:
+		v.SignIn, v.Error = true, "Cần đăng nhập bằng tài khoản cán bộ để tải tệp lên."
+	case !sameOrigin(c):
+		v.who(a, sess)
+		v.Error = "Biểu mẫu không gửi từ trang này. Vui lòng tải lại trang."
+	case !mayUpload(sess.Role):
+		v.who(a, sess)
+		v.Error = refusedRole(sess)
+	default:
+		return sess, true
+	}
+	s.render(c, http.StatusForbidden, "upload.html", v)
+	return session{}, false
+}
+
+// csrfRefused answers a form without the session's token.
+func (s *server) csrfRefused(c *gin.Context, a *auth, sess session) {
+	var v uploadView
+	v.who(a, sess)
+	v.Error = "Biểu mẫu đã hết hạn hoặc không gửi từ trang này. Vui lòng tải lại trang."
+	s.render(c, http.StatusForbidden, "upload.html", v)
 }
 
 func viewOf(reps []*ingest.FileReport) []fileView {
@@ -112,21 +194,28 @@ func viewOf(reps []*ingest.FileReport) []fileView {
 	return out
 }
 
-// readUpload reads the request's files and flags, within the limits.
-func readUpload(c *gin.Context) (ingest.Flags, []uploaded, error) {
+// parseUpload reads the request's multipart body, within the limits; its
+// fields are trusted only after the caller's checks.
+func parseUpload(c *gin.Context) error {
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxUploadBytes)
 	if err := c.Request.ParseMultipartForm(32 << 20); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return ingest.Flags{}, nil, errors.New("tổng dung lượng các tệp vượt quá 512 MB")
+			return errors.New("tổng dung lượng các tệp vượt quá 512 MB")
 		}
-		return ingest.Flags{}, nil, errors.New("không đọc được các tệp gửi lên")
+		return errors.New("không đọc được các tệp gửi lên")
 	}
+	return nil
+}
+
+// uploadOf reads the parsed request's flags and files; LoadedBy is the
+// signed-in user, so provenance says who loaded each file.
+func uploadOf(c *gin.Context, by string) (ingest.Flags, []uploaded, error) {
 	flags, err := remote.ParseForm(c.Request.FormValue)
 	if err != nil {
 		return flags, nil, err
 	}
-	flags.LoadedBy = "web:" + c.ClientIP()
+	flags.LoadedBy = by
 	var files []*multipart.FileHeader
 	if c.Request.MultipartForm != nil {
 		files = c.Request.MultipartForm.File["file"]
@@ -176,41 +265,96 @@ func (u *uploader) load(ctx context.Context, flags ingest.Flags, files []uploade
 	return reps, "Đã tính lại các chỉ tiêu: bảng điều khiển đã cập nhật."
 }
 
-func (s *server) uploadCheck(c *gin.Context, u *uploader) {
-	flags, files, err := readUpload(c)
-	if err != nil {
-		s.render(c, http.StatusBadRequest, "upload.html", uploadView{Flags: flags, Error: err.Error()})
+func (s *server) uploadCheck(c *gin.Context, a *auth, u *uploader) {
+	sess, ok := s.uploadGate(c, a)
+	if !ok {
 		return
 	}
-	dry := flags
+	err := parseUpload(c)
+	if err == nil && !a.checkCSRF(c, sess) {
+		s.csrfRefused(c, a, sess)
+		return
+	}
+	var v uploadView
+	v.who(a, sess)
+	var files []uploaded
+	if err == nil {
+		v.Flags, files, err = uploadOf(c, sess.Name)
+	}
+	if err != nil {
+		v.Error = err.Error()
+		s.render(c, http.StatusBadRequest, "upload.html", v)
+		return
+	}
+	dry := v.Flags
 	dry.DryRun = true
 	reps, _ := u.load(c.Request.Context(), dry, files)
-	v := uploadView{Flags: flags, Reports: viewOf(reps)}
+	v.Reports = viewOf(reps)
 	for _, r := range reps {
 		if r.Status == ingest.Validated {
-			v.Token = u.stash(flags, files)
+			v.Token = u.stash(sess.Name, v.Flags, files)
 			break
 		}
 	}
 	s.render(c, http.StatusOK, "upload.html", v)
 }
 
-func (s *server) uploadConfirm(c *gin.Context, u *uploader) {
-	set := u.take(c.PostForm("token"))
-	if set == nil {
-		s.render(c, http.StatusBadRequest, "upload.html", uploadView{Error: "Phiên kiểm tra đã hết hạn hoặc đã được xác nhận. Hãy chọn lại tệp."})
+func (s *server) uploadConfirm(c *gin.Context, a *auth, u *uploader) {
+	sess, ok := s.uploadGate(c, a)
+	if !ok {
+		return
+	}
+	if !a.checkCSRF(c, sess) {
+		s.csrfRefused(c, a, sess)
+		return
+	}
+	var v uploadView
+	v.who(a, sess)
+	set, err := u.take(c.PostForm("token"), sess.Name)
+	if err != nil {
+		v.Error = err.Error()
+		status := http.StatusBadRequest
+		if errors.Is(err, errNotYours) {
+			status = http.StatusForbidden
+		}
+		s.render(c, status, "upload.html", v)
 		return
 	}
 	flags := set.flags
 	flags.DryRun = false
-	flags.LoadedBy = "web:" + c.ClientIP()
+	flags.LoadedBy = sess.Name
 	reps, msg := u.load(c.Request.Context(), flags, set.files)
-	s.render(c, http.StatusOK, "upload.html", uploadView{Flags: flags, Reports: viewOf(reps), Loaded: true, Transform: msg})
+	v.Flags, v.Reports, v.Loaded, v.Transform = flags, viewOf(reps), true, msg
+	s.render(c, http.StatusOK, "upload.html", v)
 }
 
-// uploadAPI is what `rasoat ingest --server` talks to.
-func uploadAPI(c *gin.Context, u *uploader) {
-	flags, files, err := readUpload(c)
+// uploadAPI is what `rasoat ingest --server` talks to: HTTP Basic auth
+// against the same users, officers only.
+func uploadAPI(c *gin.Context, a *auth, u *uploader) {
+	if a == nil {
+		c.JSON(http.StatusForbidden, gin.H{"error": msgNoSignIn})
+		return
+	}
+	// A browser that once cached Basic credentials for this server would
+	// send them with another site's form too.
+	if !sameOrigin(c) {
+		c.JSON(http.StatusForbidden, gin.H{"error": "yêu cầu không gửi từ trang này"})
+		return
+	}
+	user, ok := a.basic(c)
+	if !ok {
+		return
+	}
+	if !mayUpload(user.Role) {
+		c.JSON(http.StatusForbidden, gin.H{"error": refusedRole(session{User: user})})
+		return
+	}
+	var flags ingest.Flags
+	var files []uploaded
+	err := parseUpload(c)
+	if err == nil {
+		flags, files, err = uploadOf(c, user.Name)
+	}
 	if err != nil {
 		c.JSON(http.StatusBadRequest, gin.H{"error": err.Error()})
 		return
@@ -219,7 +363,7 @@ func uploadAPI(c *gin.Context, u *uploader) {
 	c.JSON(http.StatusOK, reps)
 }
 
-func (u *uploader) stash(flags ingest.Flags, files []uploaded) string {
+func (u *uploader) stash(owner string, flags ingest.Flags, files []uploaded) string {
 	b := make([]byte, 16)
 	if _, err := rand.Read(b); err != nil {
 		return ""
@@ -242,17 +386,27 @@ func (u *uploader) stash(flags ingest.Flags, files []uploaded) string {
 		}
 		delete(u.pending, oldest)
 	}
-	u.pending[tok] = &pendingSet{flags: flags, files: files, at: now}
+	u.pending[tok] = &pendingSet{owner: owner, flags: flags, files: files, at: now}
 	return tok
 }
 
-func (u *uploader) take(tok string) *pendingSet {
+var (
+	errExpired  = errors.New("Phiên kiểm tra đã hết hạn hoặc đã được xác nhận. Hãy chọn lại tệp.")
+	errNotYours = errors.New("Phiên kiểm tra này do người khác tạo: chỉ người đã kiểm tra các tệp mới được xác nhận nạp.")
+)
+
+// take hands the pending set to the user who checked it; someone else's
+// token leaves it in place for its owner.
+func (u *uploader) take(tok, user string) (*pendingSet, error) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	p, ok := u.pending[tok]
-	if !ok || u.now().Sub(p.at) > pendingTTL {
-		return nil
+	switch {
+	case !ok || u.now().Sub(p.at) > pendingTTL:
+		return nil, errExpired
+	case p.owner != user:
+		return nil, errNotYours
 	}
 	delete(u.pending, tok)
-	return p
+	return p, nil
 }

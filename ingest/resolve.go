@@ -22,9 +22,24 @@ type load struct {
 	unit     Unit     // the reporting unit
 	codes    []string // per row of form.Rows (or form.Households): its unit code
 	findings problem.List
+	// bulk is set for a household list loaded in bulk (bulk.go):
+	// form.Households then holds one household per distinct unit cell.
+	bulk *bulkLoad
+}
+
+// totalRows counts the total and subtotal rows of a summary form (a
+// household list has none).
+func (l *load) totalRows() int {
+	if l.form.Meta.Form == review.FormD {
+		return 0
+	}
+	return len(l.form.Rows) - l.dataRows()
 }
 
 func (l *load) dataRows() int {
+	if l.bulk != nil {
+		return l.bulk.rows
+	}
 	if l.form.Meta.Form == review.FormD {
 		return len(l.form.Households)
 	}

@@ -19,34 +19,56 @@ import (
 func (g *Ingester) write(ctx context.Context, rep *FileReport, size int64, format string, loads []*load) (int64, error) {
 	var id int64
 	err := g.db.Write(ctx, func(w *store.Writer) error {
-		if err := w.QueryRow(`SELECT nextval('seq_file_id')`).Scan(&id); err != nil {
-			return err
-		}
-		if _, err := w.Exec(`INSERT INTO ingest_file VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			id, rep.File, rep.SHA256, size, format, g.opt.Now().UTC(), nullIfEmpty(g.opt.LoadedBy)); err != nil {
-			return err
-		}
-		for _, l := range loads {
-			if _, err := w.Exec(`INSERT INTO ingest_sheet VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				id, l.form.Sheet, string(l.form.Meta.Form), l.year, l.standard, string(l.stage), l.unit.Code, l.dataRows(), len(l.form.Rows)-l.dataRows()); err != nil {
-				return err
-			}
-			var err error
-			if l.form.Meta.Form == review.FormD {
-				err = writeHouseholds(w, id, l)
-			} else {
-				err = writeRows(w, id, l)
-			}
-			if err != nil {
-				return err
-			}
-			if err := writeFindings(w, id, l); err != nil {
-				return err
-			}
-		}
-		return nil
+		var err error
+		id, err = g.writeIn(w, rep, size, format, loads)
+		return err
 	})
 	return id, err
+}
+
+// writeIn is write within the caller's transaction.
+func (g *Ingester) writeIn(w *store.Writer, rep *FileReport, size int64, format string, loads []*load) (int64, error) {
+	id, err := nextFileID(w)
+	if err != nil {
+		return 0, err
+	}
+	return id, g.writeFile(w, id, rep, size, format, loads)
+}
+
+func nextFileID(w *store.Writer) (int64, error) {
+	var id int64
+	err := w.QueryRow(`SELECT nextval('seq_file_id')`).Scan(&id)
+	return id, err
+}
+
+// writeFile writes file id's provenance, rows and findings. A bulk load's
+// households are in already (bulk.go).
+func (g *Ingester) writeFile(w *store.Writer, id int64, rep *FileReport, size int64, format string, loads []*load) error {
+	if _, err := w.Exec(`INSERT INTO ingest_file VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		id, rep.File, rep.SHA256, size, format, g.opt.Now().UTC(), nullIfEmpty(g.opt.LoadedBy)); err != nil {
+		return err
+	}
+	for _, l := range loads {
+		if _, err := w.Exec(`INSERT INTO ingest_sheet VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, l.form.Sheet, string(l.form.Meta.Form), l.year, l.standard, string(l.stage), l.unit.Code, l.dataRows(), l.totalRows()); err != nil {
+			return err
+		}
+		var err error
+		switch {
+		case l.bulk != nil:
+		case l.form.Meta.Form == review.FormD:
+			err = writeHouseholds(w, id, l)
+		default:
+			err = writeRows(w, id, l)
+		}
+		if err != nil {
+			return err
+		}
+		if err := writeFindings(w, id, l); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func writeRows(w *store.Writer, id int64, l *load) error {

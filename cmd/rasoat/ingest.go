@@ -23,9 +23,10 @@ import (
 )
 
 func runIngest(ctx context.Context, e *env, args []string) int {
-	fs := flags(e, "ingest", "ingest (--db DB | --server URL) [--year Y] [--stage preliminary|official|reverified|approved] [--unit CODE] [--standard S] [--dry-run] [--json] [--max-bytes N] [--max-rows N] [--max-cols N] [--max-unzipped N] FILE_OR_DIR...")
+	fs := flags(e, "ingest", "ingest (--db DB | --server URL [--user NAME]) [--year Y] [--stage preliminary|official|reverified|approved] [--unit CODE] [--standard S] [--dry-run] [--json] [--max-bytes N] [--max-rows N] [--max-cols N] [--max-unzipped N] FILE_OR_DIR...")
 	dbPath := fs.String("db", "", "tệp cơ sở dữ liệu DuckDB")
 	server := fs.String("server", "", "gửi tệp tới máy chủ rasoat đang chạy (vd. http://localhost:8080) thay vì ghi trực tiếp")
+	user := fs.String("user", "", "với --server: tên đăng nhập cán bộ; mật khẩu đọc từ biến môi trường "+remote.PasswordEnv)
 	year := fs.Int("year", 0, "năm rà soát (ghi đè tiêu đề biểu)")
 	stage := fs.String("stage", "", "giai đoạn: preliminary, official, reverified, approved")
 	unit := fs.String("unit", "", "mã đơn vị báo cáo (ghi đè tiêu đề biểu)")
@@ -42,6 +43,9 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 	}
 	if (*dbPath == "") == (*server == "") || fs.NArg() == 0 {
 		return usageErr(e, fs, "cần --db hoặc --server (một trong hai) và ít nhất một tệp hoặc thư mục")
+	}
+	if *user != "" && *server == "" {
+		return usageErr(e, fs, "--user chỉ dùng với --server")
 	}
 	fl := ingest.Flags{Year: *year, Unit: *unit, Standard: *standard, DryRun: *dry}
 	if *stage != "" {
@@ -61,7 +65,11 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 		return usageErr(e, fs, err.Error())
 	}
 	if *server != "" {
-		reps, err := remote.Upload(ctx, nil, *server, paths, fl)
+		cred, err := serverCredentials(*user)
+		if err != nil {
+			return usageErr(e, fs, err.Error())
+		}
+		reps, err := remote.Upload(ctx, nil, *server, cred, paths, fl)
 		if err != nil {
 			return fail(e, "%v", err)
 		}
@@ -71,8 +79,9 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 	db, err := store.Open(ctx, *dbPath)
 	if err != nil && store.IsLocked(err) {
 		if s, ok := remote.Read(*dbPath); ok {
-			return fail(e, "cơ sở dữ liệu %s đang do máy chủ rasoat tại %s (PID %d) giữ. Tải tệp lên tại %supload hoặc chạy lại với --server %s",
-				*dbPath, s.URL, s.PID, s.URL, strings.TrimRight(s.URL, "/"))
+			return fail(e, "cơ sở dữ liệu %s đang do máy chủ rasoat tại %s (PID %d) giữ. Tải tệp lên tại %supload (đăng nhập bằng tài khoản cán bộ) "+
+				"hoặc chạy lại với --server %s --user TÊN, mật khẩu trong biến môi trường %s",
+				*dbPath, s.URL, s.PID, s.URL, strings.TrimRight(s.URL, "/"), remote.PasswordEnv)
 		}
 	}
 	if err != nil {
@@ -114,6 +123,21 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 		return report(e, reps, true)
 	}
 	return exitCode(reps)
+}
+
+// serverCredentials is --user with its password. The password comes only
+// from RASOAT_PASSWORD: a flag would show it in the process list, and
+// reading it from the terminal without echo needs golang.org/x/term, which
+// is not a dependency of this module.
+func serverCredentials(user string) (remote.Credentials, error) {
+	if user == "" {
+		return remote.Credentials{}, nil
+	}
+	pw, ok := os.LookupEnv(remote.PasswordEnv)
+	if !ok || pw == "" {
+		return remote.Credentials{}, fmt.Errorf("--user %s cần mật khẩu trong biến môi trường %s (không nhận mật khẩu qua tham số dòng lệnh)", user, remote.PasswordEnv)
+	}
+	return remote.Credentials{User: user, Password: pw}, nil
 }
 
 // report prints the reports (one line per file, or JSON) and returns the

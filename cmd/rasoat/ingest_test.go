@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"rasoat/cases"
 	"rasoat/ingest/remote"
 	"rasoat/store"
 )
@@ -29,6 +30,32 @@ func TestCLIChild(t *testing.T) {
 	os.Exit(run(context.Background(), e, strings.Split(a, "\t")))
 }
 
+const testUserPassword = "mat-khau-thu-0123"
+
+// testUsersFile writes a users file as an administrator would (real bcrypt
+// hashes of testUserPassword) and loads it as `serve --users` does.
+func testUsersFile(t *testing.T, dir string, entries ...string) *cases.Users {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("username,role,bcrypt_hash\n")
+	for _, e := range entries {
+		h, err := cases.HashPassword(testUserPassword)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString(e + "," + h + "\n")
+	}
+	p := filepath.Join(dir, "users.csv")
+	if err := os.WriteFile(p, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	u, err := cases.LoadUsers(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
 func testUnits(t *testing.T, dir string) string {
 	t.Helper()
 	p := filepath.Join(dir, "units_2019-12-01.csv")
@@ -38,9 +65,10 @@ func testUnits(t *testing.T, dir string) string {
 }
 
 // A running server is the single writer of its database: `ingest --db`
-// names the server instead of failing on the lock, `ingest --server`
-// sends the files to it and prints the same report with the same exit
-// codes, and the server's DB.server file goes when it stops.
+// names the server instead of failing on the lock, `ingest --server --user`
+// sends the files to it as a signed-in officer and prints the same report
+// with the same exit codes, and the server's DB.server file goes when it
+// stops.
 func TestIngestThroughServer(t *testing.T) {
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "r.duckdb")
@@ -62,7 +90,8 @@ func TestIngestThroughServer(t *testing.T) {
 	done := make(chan int, 1)
 	var sout bytes.Buffer
 	e := &env{stdout: &sout, stderr: io.Discard, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	go func() { done <- serve(ctx, e, db, "127.0.0.1:0", func(u string) { urlc <- u }) }()
+	users := testUsersFile(t, dir, "canbo,officer", "phantich,analyst")
+	go func() { done <- serveWith(ctx, e, db, "127.0.0.1:0", func(u string) { urlc <- u }, users) }()
 	var url string
 	select {
 	case url = <-urlc:
@@ -77,20 +106,50 @@ func TestIngestThroughServer(t *testing.T) {
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCLIChild$")
 	cmd.Env = append(os.Environ(), childArgsEnv+"="+strings.Join([]string{"ingest", "--db", dbPath, good}, "\t"))
 	out, _ := cmd.CombinedOutput()
-	if cmd.ProcessState.ExitCode() != exitFail || !strings.Contains(string(out), url) || !strings.Contains(string(out), "--server") {
+	if cmd.ProcessState.ExitCode() != exitFail || !strings.Contains(string(out), url) || !strings.Contains(string(out), "--server") ||
+		!strings.Contains(string(out), "--user") {
 		t.Errorf("ingest on a held database: exit %d, %s", cmd.ProcessState.ExitCode(), out)
 	}
 
-	code, o, errs := runCLI(t, "ingest", "--server", url, "--dry-run", good)
+	// Uploads need an officer: no user, a wrong password, an analyst, a
+	// user without the password variable are all refused, and nothing is
+	// written.
+	refused := []struct {
+		name     string
+		args     []string
+		password string // RASOAT_PASSWORD; empty counts as unset
+		code     int
+		want     string
+	}{
+		{"no --user", []string{"--server", url}, "", exitFail, "--user TÊN"},
+		{"wrong password", []string{"--server", url, "--user", "canbo"}, "sai", exitFail, "mật khẩu không đúng"},
+		{"analyst", []string{"--server", url, "--user", "phantich"}, testUserPassword, exitFail, "chỉ cán bộ"},
+		{"no password variable", []string{"--server", url, "--user", "canbo"}, "", exitUsage, remote.PasswordEnv},
+		{"--user without --server", []string{"--db", dbPath, "--user", "canbo"}, testUserPassword, exitUsage, "--user chỉ dùng với --server"},
+	}
+	for _, tt := range refused {
+		t.Setenv(remote.PasswordEnv, tt.password)
+		code, o, errs := runCLI(t, append(append([]string{"ingest"}, tt.args...), good)...)
+		if code != tt.code || !strings.Contains(errs, tt.want) {
+			t.Errorf("%s: exit %d %q %q, want %d and %q", tt.name, code, o, errs, tt.code, tt.want)
+		}
+	}
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM ingest_file`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("refused uploads wrote %d files, %v", n, err)
+	}
+
+	t.Setenv(remote.PasswordEnv, testUserPassword)
+	code, o, errs := runCLI(t, "ingest", "--server", url, "--user", "canbo", "--dry-run", good)
 	if code != exitOK || !strings.Contains(o, "dry run") {
 		t.Errorf("--server --dry-run: exit %d %q %q", code, o, errs)
 	}
-	code, o, errs = runCLI(t, "ingest", "--server", url, good, bad)
+	code, o, errs = runCLI(t, "ingest", "--server", url, "--user", "canbo", good, bad)
 	if code != exitFail || !strings.Contains(o, "xa_a.csv: đã nạp (accepted), 2 dòng") || !strings.Contains(o, "xa_sai.csv: bị từ chối (rejected)") ||
 		!strings.Contains(o, "E_COUNT_NEGATIVE") {
 		t.Errorf("--server good+bad: exit %d %q %q", code, o, errs)
 	}
-	code, o, _ = runCLI(t, "ingest", "--server", url, good)
+	code, o, _ = runCLI(t, "ingest", "--server", url, "--user", "canbo", good)
 	if code != exitOK || !strings.Contains(o, "unchanged") {
 		t.Errorf("--server again: exit %d %q", code, o)
 	}
@@ -100,7 +159,7 @@ func TestIngestThroughServer(t *testing.T) {
 		t.Errorf("commune_year after upload: %d, %v", poor, err)
 	}
 	var by string
-	if err := db.QueryRow(`SELECT loaded_by FROM ingest_file`).Scan(&by); err != nil || !strings.HasPrefix(by, "web:127.0.0.1") {
+	if err := db.QueryRow(`SELECT loaded_by FROM ingest_file`).Scan(&by); err != nil || by != "canbo" {
 		t.Errorf("loaded_by %q, %v", by, err)
 	}
 

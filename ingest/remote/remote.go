@@ -75,8 +75,24 @@ func Read(dbPath string) (Server, bool) {
 	return s, s.URL != ""
 }
 
-// Upload sends files to the server at baseURL and returns its reports.
-func Upload(ctx context.Context, client *http.Client, baseURL string, files []string, f ingest.Flags) ([]*ingest.FileReport, error) {
+// Credentials sign the upload in (HTTP Basic auth against the server's
+// users file). The zero value sends none.
+type Credentials struct {
+	User, Password string
+}
+
+// PasswordEnv is where `rasoat ingest --server URL --user NAME` reads the
+// password: never from a flag, which other users could read in the
+// process list.
+const PasswordEnv = "RASOAT_PASSWORD"
+
+// ErrUnauthorized is a 401: no, or wrong, name and password.
+var ErrUnauthorized = errors.New("máy chủ từ chối đăng nhập: tên đăng nhập hoặc mật khẩu không đúng, hoặc chưa đăng nhập. " +
+	"Chạy lại với --user TÊN (tài khoản cán bộ) và mật khẩu trong biến môi trường " + PasswordEnv)
+
+// Upload sends files to the server at baseURL, signed in as cred, and
+// returns its reports.
+func Upload(ctx context.Context, client *http.Client, baseURL string, cred Credentials, files []string, f ingest.Flags) ([]*ingest.FileReport, error) {
 	if client == nil {
 		client = &http.Client{Timeout: 30 * time.Minute}
 	}
@@ -88,10 +104,14 @@ func Upload(ctx context.Context, client *http.Client, baseURL string, files []st
 	u := strings.TrimRight(baseURL, "/") + UploadPath
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, pr)
 	if err != nil {
-		return nil, err
+		pr.Close()
+		return nil, fmt.Errorf("địa chỉ máy chủ %s: %w", baseURL, err)
 	}
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Accept", "application/json")
+	if cred.User != "" {
+		req.SetBasicAuth(cred.User, cred.Password)
+	}
 	resp, err := client.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("gửi tệp tới máy chủ %s: %w", baseURL, err)
@@ -100,6 +120,9 @@ func Upload(ctx context.Context, client *http.Client, baseURL string, files []st
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
 		return nil, fmt.Errorf("đọc trả lời của máy chủ: %w", err)
+	}
+	if resp.StatusCode == http.StatusUnauthorized {
+		return nil, ErrUnauthorized
 	}
 	if resp.StatusCode != http.StatusOK {
 		var e struct {

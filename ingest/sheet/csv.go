@@ -1,7 +1,6 @@
 package sheet
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -10,6 +9,9 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
 
 	"rasoat/ingest/problem"
 	"rasoat/ingest/vntext"
@@ -88,31 +90,24 @@ func csvForm(cols map[string]int) review.Form {
 
 func has(m map[string]int, k string) bool { _, ok := m[k]; return ok }
 
-// ReadCSV reads a tidy export (docs/forms.md §3): UTF-8 with an optional
-// BOM, "," or ";" separated, one header row of snake_case names. It returns
-// at most one form; the list holds every problem, the form's included.
-func ReadCSV(ctx context.Context, name string, r io.Reader, opt Options) ([]Form, problem.List) {
+// legacyProbeRecords is how many records of an export vote on the legacy
+// encoding of its columns (see detectLegacy): both the full reader and the
+// bulk plan decide on the same records, so they decide alike.
+const legacyProbeRecords = 2000
+
+// csvHead is what the header line of a tidy export says.
+type csvHead struct {
+	l           loc
+	cols        map[string]int
+	h           header
+	form        Form // File, Meta.Form, Fields, Unknown and the header's problems
+	unknownCols []int
+}
+
+// readCSVHeader makes sense of a tidy export's header line. A nil head
+// means the file is refused; the list says why.
+func readCSVHeader(name string, header []string, opt Options) (*csvHead, problem.List) {
 	l := loc{file: name, csv: true}
-	br := bufio.NewReaderSize(r, 64<<10)
-	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\ufeff")) {
-		_, _ = br.Discard(3)
-	}
-	head, _ := br.Peek(64 << 10)
-	cr := csv.NewReader(br)
-	cr.Comma = sniffComma(head)
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
-	unreadable := func(line int, err error) problem.List {
-		return problem.List{l.at(problem.EFileUnreadable, problem.Reject, line-1, -1, "", err.Error(), "",
-			"Không đọc được tệp CSV (cần UTF-8, phân cách bằng dấu phẩy hoặc chấm phẩy)")}
-	}
-	header, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, problem.List{l.at(problem.ENoRows, problem.Reject, -1, -1, "", "", "", "Tệp CSV trống")}
-	}
-	if err != nil {
-		return nil, unreadable(1, err)
-	}
 	if len(header) > opt.maxCols() {
 		return nil, problem.List{l.at(problem.ETooManyColumns, problem.Reject, 0, -1, "", strconv.Itoa(len(header)), fmt.Sprintf("tối đa %d cột", opt.maxCols()), "Tệp có quá nhiều cột")}
 	}
@@ -136,10 +131,95 @@ func ReadCSV(ctx context.Context, name string, r io.Reader, opt Options) ([]Form
 			"Dòng tiêu đề không giống biểu A, B, C hoặc D (tên cột theo mẫu xuất dữ liệu)"))
 	}
 	h := header2(form, cols, l.colNames)
-	fm := Form{File: name, Meta: Meta{Form: form}, Fields: fieldList(h)}
+	hd := &csvHead{l: l, cols: cols, h: h, form: Form{File: name, Meta: Meta{Form: form}, Fields: fieldList(h)}}
 	unknownCols, unknown, ps := headerProblems(h, l, 0)
-	fm.Unknown = unknown
-	fm.Problems = append(probs, ps...)
+	hd.unknownCols, hd.form.Unknown = unknownCols, unknown
+	hd.form.Problems = append(probs, ps...)
+	return hd, nil
+}
+
+// csvText returns an export's bytes as UTF-8. A file that is not UTF-8 was
+// saved by Excel as "CSV (Comma delimited)" in the Windows code page: its
+// bytes are Windows-1252, which is also how TCVN3 and VNI text typed in a
+// legacy font reads before the legacy tables decode it.
+func csvText(body []byte) []byte {
+	if utf8.Valid(body) {
+		return body
+	}
+	out, err := charmap.Windows1252.NewDecoder().Bytes(body)
+	if err != nil {
+		return body // cannot happen: every byte decodes in Windows-1252
+	}
+	return out
+}
+
+// ReadCSV reads a tidy export (docs/forms.md §3): UTF-8 (or Windows-1252)
+// with an optional BOM, "," or ";" separated, one header row of snake_case
+// names. Columns typed in a legacy font (TCVN3, VNI) are decoded to
+// Unicode. It returns at most one form; the list holds every problem, the
+// form's included.
+func ReadCSV(ctx context.Context, name string, r io.Reader, opt Options) ([]Form, problem.List) {
+	l := loc{file: name, csv: true}
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return nil, problem.List{l.at(problem.EFileUnreadable, problem.Reject, -1, -1, "", err.Error(), "", "Không đọc được tệp CSV")}
+	}
+	raw = bytes.TrimPrefix(csvText(raw), []byte("\ufeff"))
+	cr := csv.NewReader(bytes.NewReader(raw))
+	cr.Comma = sniffComma(raw[:min(len(raw), 64<<10)])
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	unreadable := func(line int, err error) problem.List {
+		return problem.List{l.at(problem.EFileUnreadable, problem.Reject, line-1, -1, "", err.Error(), "",
+			"Không đọc được tệp CSV (cần UTF-8, phân cách bằng dấu phẩy hoặc chấm phẩy)")}
+	}
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, problem.List{l.at(problem.ENoRows, problem.Reject, -1, -1, "", "", "", "Tệp CSV trống")}
+	}
+	if err != nil {
+		return nil, unreadable(1, err)
+	}
+	hd, probs := readCSVHeader(name, header, opt)
+	if hd == nil {
+		return nil, probs
+	}
+	l, cols, h, fm, unknownCols := hd.l, hd.cols, hd.h, hd.form, hd.unknownCols
+	form := fm.Meta.Form
+
+	// The first records are read ahead: they vote on the columns' encoding.
+	type record struct {
+		rec  []string
+		line int
+		err  error
+	}
+	var ahead []record
+	for len(ahead) < legacyProbeRecords {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		ahead = append(ahead, record{rec, line, err})
+		if err != nil {
+			break
+		}
+	}
+	grid := make([][]string, 0, len(ahead))
+	for _, a := range ahead {
+		grid = append(grid, a.rec)
+	}
+	legacy := detectLegacy(grid)
+	next := func() ([]string, int, error) {
+		if len(ahead) > 0 {
+			a := ahead[0]
+			ahead = ahead[1:]
+			return a.rec, a.line, a.err
+		}
+		rec, err := cr.Read()
+		line, _ := cr.FieldPos(0)
+		return rec, line, err
+	}
 
 	var hr *householdReader
 	if form == review.FormD {
@@ -150,15 +230,15 @@ func ReadCSV(ctx context.Context, name string, r io.Reader, opt Options) ([]Form
 	metaRow := map[string]int{}
 	n := 0
 	for {
-		rec, err := cr.Read()
+		rec, line, err := next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			fm.Problems = append(fm.Problems, unreadable(line, err)...)
 			break
 		}
+		legacy.apply(rec)
 		n++
 		if opt.Progress != nil && n%progressEvery == 0 {
 			opt.Progress(n)

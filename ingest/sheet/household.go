@@ -55,17 +55,19 @@ func (hr *householdReader) add(r int, row []string) bool {
 	if hr.ndep > 0 {
 		hh.Deprivations = make([]bool, hr.ndep)
 	}
+	cols := hr.h.fieldCols()
 	any := false
-	for _, c := range hr.h.fieldCols() {
-		sp := hr.h.cols[c]
-		raw := cellAt(row, c)
-		if strings.TrimSpace(raw) != "" {
+	for _, c := range cols {
+		if strings.TrimSpace(cellAt(row, c)) != "" {
 			any = true
+			break
 		}
-		hr.set(&hh, r, c, raw, sp)
 	}
 	if !any {
-		return true // STT only, or a group line ("Thôn 1")
+		return true // STT only, or a group line ("Thôn 1"): not a household, nothing to check
+	}
+	for _, c := range cols {
+		hr.set(&hh, r, c, cellAt(row, c), hr.h.cols[c])
 	}
 	hr.out = append(hr.out, hh)
 	hr.extra = append(hr.extra, extraOf(row, hr.unknown, hr.h.labels))
