@@ -6,6 +6,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -53,7 +55,11 @@ func dbRows(t *testing.T, db *store.DB, q string) []string {
 		if err := rows.Scan(ptrs...); err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, fmt.Sprint(vals...))
+		cells := make([]string, len(vals))
+		for i, v := range vals {
+			cells[i] = fmt.Sprint(v)
+		}
+		out = append(out, strings.Join(cells, " "))
 	}
 	return out
 }
@@ -189,5 +195,37 @@ func TestBulkLeavesNothingBehind(t *testing.T) {
 		if after := checksum(t, db); after != before {
 			t.Fatalf("database changed:\n%s\n%s", before, after)
 		}
+	}
+}
+
+// A Parquet export's numbers are a program's: DOUBLE 1.234 is 1,234, not
+// the 1 234 that Vietnamese notation would make of the text "1.234".
+func TestParquetNumbersAreMachineNumbers(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	src, out := filepath.Join(dir, "in.csv"), filepath.Join(dir, "ds.parquet")
+	csv := "year,stage,unit_code,household_id,head_name,members,b1_score,income_per_capita,class_end\n" +
+		"2019,official,24418,EP-1,An,3,1.234,1234.5,poor\n2019,official,24418,EP-2,Bình,4,,700000,none\n"
+	if err := os.WriteFile(src, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	mem, err := store.Open(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mem.Close()
+	if _, err := mem.ExecContext(ctx, fmt.Sprintf(`COPY (SELECT * REPLACE (b1_score::DOUBLE AS b1_score, income_per_capita::DOUBLE AS income_per_capita)
+		FROM read_csv('%s', header = true)) TO '%s' (FORMAT parquet)`, src, out)); err != nil {
+		t.Fatal(err)
+	}
+	db := daklakDB(t, t.TempDir())
+	rep := New(db, Options{IDKey: bulkKey}).File(ctx, out)
+	if rep.Status != Accepted {
+		t.Fatalf("%s", rep.Summary())
+	}
+	got := dbRows(t, db, `SELECT household_id, b1_score, income_per_capita FROM raw_household ORDER BY household_id`)
+	want := []string{"EP-1 1.234 1234.5", "EP-2 <nil> 700000"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }

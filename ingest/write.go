@@ -178,5 +178,6 @@ func (g *Ingester) readParquet(ctx context.Context, name string, body []byte, op
 		return fail(err)
 	}
 	defer f.Close()
+	opt.MachineNumbers = true
 	return sheet.ReadCSV(ctx, name, f, opt)
 }

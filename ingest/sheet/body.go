@@ -24,6 +24,13 @@ type textSource struct{}
 
 func (textSource) lookup(_, _ int, raw string) (string, bool, error) { return raw, false, nil }
 
+// machineSource treats every cell as a number written by a program ("." is
+// the decimal point), falling back to typed text when it is not one: a
+// Parquet export's DOUBLE 1.234 is 1,234, not 1.234.
+type machineSource struct{}
+
+func (machineSource) lookup(_, _ int, raw string) (string, bool, error) { return raw, true, nil }
+
 // loc builds located problems for one file and sheet.
 type loc struct {
 	file, sheet string

@@ -221,9 +221,13 @@ func ReadCSV(ctx context.Context, name string, r io.Reader, opt Options) ([]Form
 		return rec, line, err
 	}
 
+	var src valueSource = textSource{}
+	if opt.MachineNumbers {
+		src = machineSource{}
+	}
 	var hr *householdReader
 	if form == review.FormD {
-		hr = newHouseholdReader(h, l, textSource{}, opt.HashID, "", unknownCols)
+		hr = newHouseholdReader(h, l, src, opt.HashID, "", unknownCols)
 		hr.tidy = true
 	}
 	metaSeen := map[string]string{} // column → first value
@@ -299,7 +303,7 @@ func ReadCSV(ctx context.Context, name string, r io.Reader, opt Options) ([]Form
 		row.Total = row.Total || isTotalLabel(row.UnitName)
 		for _, c := range h.fieldCols() {
 			sp := h.cols[c]
-			v, ok, ps := readValue(l, textSource{}, r, c, cellAt(rec, c), sp)
+			v, ok, ps := readValue(l, src, r, c, cellAt(rec, c), sp)
 			fm.Problems = append(fm.Problems, ps...)
 			if ok {
 				row.Values[sp.name] = v

@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"maps"
@@ -8,7 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/text/encoding/charmap"
+
 	"rasoat/ingest/problem"
+	"rasoat/ingest/vntext"
 	"rasoat/review"
 )
 
@@ -181,4 +185,51 @@ func FuzzReadCSV(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Exports of templates typed in a legacy font: the columns' text is TCVN3
+// or VNI, either as the Unicode characters Excel shows (CSV UTF-8) or as
+// the Windows-1252 bytes of an ANSI CSV. Both read as Unicode NFC.
+func TestReadCSVLegacyText(t *testing.T) {
+	names := []string{"Y Niê Ksơr", "Nguyễn Thị Hường", "H'Hương Mlô", "Trần Văn Đức"}
+	villages := []string{"Buôn Ea Mdróh", "Thôn Đoàn Kết", "Buôn Cư Prao", "Thôn Tân Lập"}
+	enc := map[string]func(string) (string, error){"tcvn3": vntext.EncodeTCVN3, "vni": vntext.EncodeVNI}
+	for encName, encode := range enc {
+		for _, ansi := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s ansi=%v", encName, ansi), func(t *testing.T) {
+				var b strings.Builder
+				b.WriteString("unit_code,household_id,village,head_name,members,class_end\n")
+				for i, n := range names {
+					en, err := encode(n)
+					if err != nil {
+						t.Fatal(err)
+					}
+					ev, err := encode(villages[i])
+					if err != nil {
+						t.Fatal(err)
+					}
+					fmt.Fprintf(&b, "24418,HH-%d,%s,%s,%d,poor\n", i, ev, en, i+1)
+				}
+				body := []byte(b.String())
+				if ansi {
+					var err error
+					if body, err = charmap.Windows1252.NewEncoder().Bytes(body); err != nil {
+						t.Skipf("not representable in Windows-1252: %v", err)
+					}
+				}
+				forms, probs := ReadCSV(context.Background(), "ds.csv", bytes.NewReader(body), Options{})
+				if probs.Rejects() || len(forms) != 1 || len(forms[0].Households) != len(names) {
+					t.Fatalf("%v", probs)
+				}
+				for i, h := range forms[0].Households {
+					if h.HeadName != names[i] || h.Village != villages[i] {
+						t.Errorf("row %d: %q, %q; want %q, %q", i, h.Village, h.HeadName, villages[i], names[i])
+					}
+				}
+				if _, ok := PlanBulk("ds.csv", body, Options{}); ok {
+					t.Error("the bulk reader took a legacy-font list")
+				}
+			})
+		}
+	}
 }

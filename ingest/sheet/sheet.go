@@ -39,6 +39,10 @@ type Options struct {
 	// The raw ID is never returned, logged or kept in any returned struct or
 	// problem; when HashID is nil the ID is dropped.
 	HashID func(rawID string) string
+	// MachineNumbers reads a CSV's numbers as a program writes them ("."
+	// the decimal point), for CSV made from a Parquet export; typed CSV
+	// follows Vietnamese notation ("1.234" is 1 234).
+	MachineNumbers bool
 }
 
 func (o Options) maxRows() int {

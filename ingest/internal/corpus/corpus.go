@@ -16,6 +16,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"golang.org/x/text/encoding/charmap"
+
 	"rasoat/store"
 )
 
@@ -158,6 +160,25 @@ func parquet(csvBody func() ([]byte, error)) func() ([]byte, error) {
 			return nil, err
 		}
 		return os.ReadFile(out)
+	}
+}
+
+// legacyBytes re-types UTF-8 text in a legacy font's encoding; ansi
+// saves it as Windows-1252 bytes, as Excel's "CSV (Comma delimited)" does.
+func legacyBytes(encode func(string) (string, error), ansi bool) func([]byte) []byte {
+	return func(b []byte) []byte {
+		s, err := encode(string(b))
+		if err != nil {
+			panic("corpus: " + err.Error()) // the generator's own text: a bug here
+		}
+		if !ansi {
+			return []byte(s)
+		}
+		out, err := charmap.Windows1252.NewEncoder().Bytes([]byte(s))
+		if err != nil {
+			panic("corpus: " + err.Error())
+		}
+		return out
 	}
 }
 
