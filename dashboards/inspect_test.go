@@ -3,7 +3,6 @@ package dashboards
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"html"
 	"io"
 	"log/slog"
@@ -17,11 +16,11 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
-	"golang.org/x/crypto/bcrypt"
 	"golang.org/x/text/unicode/norm"
 
 	"rasoat/cases"
 	"rasoat/cases/casestest"
+	"rasoat/cases/userstest"
 	"rasoat/query"
 	"rasoat/query/querytest"
 	"rasoat/store"
@@ -259,25 +258,9 @@ func TestInspectCSV(t *testing.T) {
 
 // --- with cases and users ---
 
-const testPassword = "mat-khau-thu-0123"
+const testPassword = userstest.Password
 
-func usersFile(t testing.TB, entries ...string) *cases.Users {
-	t.Helper()
-	h, err := bcrypt.GenerateFromPassword([]byte(testPassword), bcrypt.MinCost)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	b.WriteString("username,role,bcrypt_hash\n")
-	for _, e := range entries {
-		fmt.Fprintf(&b, "%s,%s\n", e, h)
-	}
-	u, err := cases.ReadUsers(strings.NewReader(b.String()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
-}
+func usersFile(t testing.TB, entries ...string) *cases.Users { return userstest.Users(t, entries...) }
 
 // newCasesServer serves the casestest province (real ingest and transform)
 // with a cases service.

@@ -3,7 +3,6 @@ package dashboards
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -16,8 +15,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"golang.org/x/crypto/bcrypt"
 
 	"rasoat/cases"
 	"rasoat/ingest"
@@ -32,28 +29,9 @@ const (
 	badCSV  = "year,stage,unit_code,total_households,poor_end,near_poor_end\n2019,official,70001,<script>x</script>,1,1\n"
 )
 
-// uploadUsers writes a real users file (bcrypt hashes of testPassword) and
-// loads it as `serve --users` does.
+// uploadUsers are officers and one user of every other role.
 func uploadUsers(t *testing.T) *cases.Users {
-	t.Helper()
-	h, err := bcrypt.GenerateFromPassword([]byte(testPassword), bcrypt.MinCost)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	b.WriteString("username,role,bcrypt_hash\n")
-	for _, u := range []string{"canbo,officer", "canbo2,officer", "phantich,analyst", "phuctra1,inspector", "lanhdao,leader"} {
-		fmt.Fprintf(&b, "%s,%s\n", u, h)
-	}
-	p := filepath.Join(t.TempDir(), "users.csv")
-	if err := os.WriteFile(p, []byte(b.String()), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	u, err := cases.LoadUsers(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
+	return usersFile(t, "canbo,officer", "canbo2,officer", "phantich,analyst", "phuctra1,inspector", "lanhdao,leader")
 }
 
 // uploadServer serves a small province with the upload page over real

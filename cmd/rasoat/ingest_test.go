@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"rasoat/cases"
+	"rasoat/cases/userstest"
 	"rasoat/ingest/remote"
 	"rasoat/store"
 )
@@ -28,32 +28,6 @@ func TestCLIChild(t *testing.T) {
 	}
 	e := &env{stdout: os.Stdout, stderr: os.Stderr, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	os.Exit(run(context.Background(), e, strings.Split(a, "\t")))
-}
-
-const testUserPassword = "mat-khau-thu-0123"
-
-// testUsersFile writes a users file as an administrator would (real bcrypt
-// hashes of testUserPassword) and loads it as `serve --users` does.
-func testUsersFile(t *testing.T, dir string, entries ...string) *cases.Users {
-	t.Helper()
-	var b strings.Builder
-	b.WriteString("username,role,bcrypt_hash\n")
-	for _, e := range entries {
-		h, err := cases.HashPassword(testUserPassword)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b.WriteString(e + "," + h + "\n")
-	}
-	p := filepath.Join(dir, "users.csv")
-	if err := os.WriteFile(p, []byte(b.String()), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	u, err := cases.LoadUsers(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
 }
 
 func testUnits(t *testing.T, dir string) string {
@@ -90,7 +64,7 @@ func TestIngestThroughServer(t *testing.T) {
 	done := make(chan int, 1)
 	var sout bytes.Buffer
 	e := &env{stdout: &sout, stderr: io.Discard, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	users := testUsersFile(t, dir, "canbo,officer", "phantich,analyst")
+	users := userstest.Users(t, "canbo,officer", "phantich,analyst")
 	go func() { done <- serveWith(ctx, e, db, "127.0.0.1:0", func(u string) { urlc <- u }, users) }()
 	var url string
 	select {
@@ -123,9 +97,9 @@ func TestIngestThroughServer(t *testing.T) {
 	}{
 		{"no --user", []string{"--server", url}, "", exitFail, "--user TÊN"},
 		{"wrong password", []string{"--server", url, "--user", "canbo"}, "sai", exitFail, "mật khẩu không đúng"},
-		{"analyst", []string{"--server", url, "--user", "phantich"}, testUserPassword, exitFail, "chỉ cán bộ"},
+		{"analyst", []string{"--server", url, "--user", "phantich"}, userstest.Password, exitFail, "chỉ cán bộ"},
 		{"no password variable", []string{"--server", url, "--user", "canbo"}, "", exitUsage, remote.PasswordEnv},
-		{"--user without --server", []string{"--db", dbPath, "--user", "canbo"}, testUserPassword, exitUsage, "--user chỉ dùng với --server"},
+		{"--user without --server", []string{"--db", dbPath, "--user", "canbo"}, userstest.Password, exitUsage, "--user chỉ dùng với --server"},
 	}
 	for _, tt := range refused {
 		t.Setenv(remote.PasswordEnv, tt.password)
@@ -139,7 +113,7 @@ func TestIngestThroughServer(t *testing.T) {
 		t.Fatalf("refused uploads wrote %d files, %v", n, err)
 	}
 
-	t.Setenv(remote.PasswordEnv, testUserPassword)
+	t.Setenv(remote.PasswordEnv, userstest.Password)
 	code, o, errs := runCLI(t, "ingest", "--server", url, "--user", "canbo", "--dry-run", good)
 	if code != exitOK || !strings.Contains(o, "dry run") {
 		t.Errorf("--server --dry-run: exit %d %q %q", code, o, errs)
