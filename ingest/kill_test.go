@@ -39,7 +39,7 @@ func writeHouseholdCSV(t testing.TB, path string, n int) {
 	}
 }
 
-const killChildEnv = "RASOAT_TEST_KILL_CHILD" // "DB|CSV" in the child
+const killChildEnv = "RASOAT_TEST_KILL_CHILD" // "DB|CSV|bulk" or "DB|CSV|full" in the child
 
 // TestKillChild is the child of TestKill9DuringIngest: it ingests one big
 // household list and reports its progress on stdout.
@@ -48,14 +48,15 @@ func TestKillChild(t *testing.T) {
 	if spec == "" {
 		t.Skip("run by TestKill9DuringIngest")
 	}
-	dbPath, csvPath, _ := strings.Cut(spec, "|")
+	parts := strings.Split(spec, "|")
+	dbPath, csvPath := parts[0], parts[1]
 	ctx := context.Background()
 	db, err := store.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	g := New(db, Options{IDKey: []byte("k"), MaxRows: 1 << 30, Progress: func(_ string, rows, total int) {
+	g := New(db, Options{IDKey: []byte("k"), MaxRows: 1 << 30, fullReader: parts[2] == "full", Progress: func(_ string, rows, total int) {
 		fmt.Printf("rows %d %d\n", rows, total)
 	}})
 	rep := g.File(ctx, csvPath)
@@ -64,8 +65,15 @@ func TestKillChild(t *testing.T) {
 
 // A kill -9 in the middle of an ingest leaves a database that opens and
 // holds either the whole file or none of it. The child is killed at
-// several moments after it has read the file, while it writes.
+// several moments after it has read the file, while it writes: through the
+// bulk path for plain lists and through the full reader's appenders.
 func TestKill9DuringIngest(t *testing.T) {
+	for _, mode := range []string{"bulk", "full"} {
+		t.Run(mode, func(t *testing.T) { kill9(t, mode) })
+	}
+}
+
+func kill9(t *testing.T, mode string) {
 	if testing.Short() {
 		t.Skip("slow: spawns processes")
 	}
@@ -88,7 +96,7 @@ func TestKill9DuringIngest(t *testing.T) {
 			t.Fatal(err)
 		}
 		cmd := exec.Command(os.Args[0], "-test.run=^TestKillChild$", "-test.v")
-		cmd.Env = append(os.Environ(), killChildEnv+"="+dbPath+"|"+csvPath)
+		cmd.Env = append(os.Environ(), killChildEnv+"="+dbPath+"|"+csvPath+"|"+mode)
 		out, err := cmd.StdoutPipe()
 		if err != nil {
 			t.Fatal(err)
