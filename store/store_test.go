@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -103,3 +104,40 @@ func TestSecondWriterGetsLockError(t *testing.T) {
 type errString string
 
 func (e errString) Error() string { return string(e) }
+
+// Unordered changes the writer's session only: other connections keep
+// DuckDB's insertion order, during and after.
+func TestUnorderedIsTheSessions(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "u.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	setting := func(q interface {
+		QueryRowContext(context.Context, string, ...any) *sql.Row
+	}) string {
+		var v string
+		if err := q.QueryRowContext(ctx, `SELECT value FROM duckdb_settings() WHERE name = 'preserve_insertion_order'`).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	err = db.Write(ctx, func(w *Writer) error {
+		return w.Unordered(func() error {
+			if got := setting(w.conn); got != "false" {
+				t.Errorf("inside: writer session has %s", got)
+			}
+			if got := setting(db); got != "true" {
+				t.Errorf("inside: another connection has %s", got)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := setting(db); got != "true" {
+		t.Errorf("after: %s", got)
+	}
+}

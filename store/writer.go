@@ -61,14 +61,15 @@ func (w *Writer) Exec(q string, args ...any) (sql.Result, error) {
 // (preserve_insertion_order off), which roughly halves a large parallel
 // INSERT … SELECT. Only for rows that carry their own order (a source row
 // number): the table's physical order is then arbitrary. The setting is
-// restored even when ctx is cancelled, since the connection goes back to
-// the pool.
+// the session's alone — a plain SET would change it for every connection —
+// and is restored even when ctx is cancelled, since the connection goes
+// back to the pool.
 func (w *Writer) Unordered(fn func() error) error {
-	if _, err := w.Exec(`SET preserve_insertion_order = false`); err != nil {
+	if _, err := w.Exec(`SET SESSION preserve_insertion_order = false`); err != nil {
 		return err
 	}
 	err := fn()
-	if _, rerr := w.conn.ExecContext(context.Background(), `RESET preserve_insertion_order`); rerr != nil {
+	if _, rerr := w.conn.ExecContext(context.Background(), `RESET SESSION preserve_insertion_order`); rerr != nil {
 		err = errors.Join(err, rerr)
 	}
 	return err
