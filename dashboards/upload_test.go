@@ -3,6 +3,7 @@ package dashboards
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -356,5 +357,32 @@ func TestUploadDisabledWithoutIngester(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/upload", nil))
 	if rec.Code != http.StatusNotFound {
 		t.Errorf("GET /upload without an ingester: %d", rec.Code)
+	}
+}
+
+// A large household list sent with `rasoat ingest --server` takes the bulk
+// path in the server: all rows in, ID numbers only as hashes.
+func TestUploadLargeHouseholdList(t *testing.T) {
+	ts, db := uploadServer(t, uploadUsers(t), nil)
+	const n = 30_000
+	var b strings.Builder
+	b.WriteString("year,stage,unit_code,household_id,head_name,head_id,members,class_end\n")
+	for i := range n {
+		fmt.Fprintf(&b, "2019,official,%s,HH-%05d,Chủ hộ %d,0660%08d,%d,poor\n", []string{"70001", "70004"}[i%2], i, i, i, 1+i%6)
+	}
+	paths := writeFiles(t, map[string]string{"ds_ho.csv": b.String()})
+	reps, err := remote.Upload(context.Background(), nil, ts.URL, remote.Credentials{User: "canbo", Password: testPassword}, paths, ingest.Flags{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reps) != 1 || reps[0].Status != ingest.Accepted || reps[0].Forms[0].Rows != n {
+		t.Fatalf("%+v", reps)
+	}
+	var rows, raw int
+	if err := db.QueryRow(`SELECT count(*), count(*) FILTER (WHERE head_id_hash IS NULL OR NOT regexp_full_match(head_id_hash, '[0-9a-f]{64}')) FROM raw_household`).Scan(&rows, &raw); err != nil {
+		t.Fatal(err)
+	}
+	if rows != n || raw != 0 {
+		t.Errorf("%d rows, %d with a raw ID or no hash", rows, raw)
 	}
 }

@@ -53,23 +53,22 @@ type Column struct {
 	Field bool   // a form field: a row with any field filled is a household
 }
 
-// Bulk is a tidy household list DuckDB may read by itself.
+// Bulk is a plain household list that Scan may read instead of ReadCSV.
 type Bulk struct {
 	// Form is the file's form as its header says: File, Meta.Form (D),
 	// Fields, Unknown, and the header's warnings.
 	Form    Form
 	Comma   byte
-	BOM     bool
 	Columns []Column
-	Records int // records after the header: one per line
+	Records int // lines after the header: the records, or a few more when some are blank
 	Deps    int // length of Household.Deprivations; 0 when the list has none
 	l       loc
 }
 
-// PlanBulk says whether body, a file named name, is a household list DuckDB
-// may read by itself, and how. ok is false when ReadCSV must read it.
+// PlanBulk says whether body, a file named name, is a plain household list
+// that Scan may read, and how its columns read. ok is false when ReadCSV
+// must read it.
 func PlanBulk(name string, body []byte, opt Options) (b *Bulk, ok bool) {
-	bom := bytes.HasPrefix(body, []byte("\ufeff"))
 	body = bytes.TrimPrefix(body, []byte("\ufeff"))
 	// Quotes need encoding/csv's rules (lazy quotes, escapes); a lone CR
 	// ends a line for one reader and not another; tabs separate the cells
@@ -113,7 +112,7 @@ func PlanBulk(name string, body []byte, opt Options) (b *Bulk, ok bool) {
 			break
 		}
 		if err != nil {
-			return nil, false // a short or long record: DuckDB would refuse it too
+			return nil, false // a short or long record: ReadCSV reads it its own way
 		}
 		grid = append(grid, rec)
 	}
@@ -121,7 +120,7 @@ func PlanBulk(name string, body []byte, opt Options) (b *Bulk, ok bool) {
 		return nil, false
 	}
 
-	b = &Bulk{Form: hd.form, Comma: byte(comma), BOM: bom, Records: records, l: hd.l, Columns: make([]Column, len(header))}
+	b = &Bulk{Form: hd.form, Comma: byte(comma), Records: records, l: hd.l, Columns: make([]Column, len(header))}
 	for c, name := range hd.l.colNames {
 		col := &b.Columns[c]
 		switch {
