@@ -81,13 +81,16 @@ const bulkColumns = `{'line': 'INTEGER', 'unit': 'INTEGER', 'household_id': 'VAR
 // bulkCSV loads a plain household list through DuckDB's own CSV reader.
 // done is false when the file is not such a list or when the full reader
 // must read it; rep is then untouched.
-func (g *Ingester) bulkCSV(ctx context.Context, name string, body []byte, rep *FileReport) (done bool) {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".csv", ".txt":
+//
+// A Parquet export comes here as the CSV DuckDB made of it (src says so):
+// its numbers are then a program's, and its provenance the Parquet file's.
+func (g *Ingester) bulkCSV(ctx context.Context, name string, body []byte, rep *FileReport, src source) (done bool) {
+	switch src.format {
+	case "csv", "txt", "parquet":
 	default:
 		return false
 	}
-	plan, ok := sheet.PlanBulk(name, body, sheet.Options{MaxRows: g.opt.MaxRows, MaxCols: g.opt.MaxCols})
+	plan, ok := sheet.PlanBulk(name, body, sheet.Options{MaxRows: g.opt.MaxRows, MaxCols: g.opt.MaxCols, MachineNumbers: src.machine})
 	if !ok {
 		return false
 	}
@@ -162,7 +165,7 @@ func (g *Ingester) bulkCSV(ctx context.Context, name string, body []byte, rep *F
 		if err := b.insert(w, id, l); err != nil {
 			return err
 		}
-		return g.writeFile(w, id, rep, int64(len(body)), "csv", []*load{l})
+		return g.writeFile(w, id, rep, src.size, src.format, []*load{l})
 	})
 	if err != nil {
 		rep.Problems = append(rep.Problems, &problem.Problem{Code: problem.EFileUnreadable, Severity: problem.Reject, File: name,

@@ -108,7 +108,15 @@ func loadBoth(t *testing.T, name, body string, opt Options) (bulk bool, rep *Fil
 	if err := probe.syncCaches(ctx); err != nil {
 		t.Fatal(err)
 	}
-	bulk = probe.bulkCSV(ctx, name, []byte(body), &FileReport{File: name})
+	text, src := []byte(body), source{size: int64(len(body)), format: strings.TrimPrefix(filepath.Ext(name), ".")}
+	if src.format == "parquet" {
+		var p *problem.Problem
+		if text, p = probe.parquetCSV(ctx, name, text); p != nil {
+			t.Fatal(p)
+		}
+		src.machine = true
+	}
+	bulk = probe.bulkCSV(ctx, name, text, &FileReport{File: name}, src)
 	return bulk, got, dbBulk
 }
 
@@ -199,7 +207,8 @@ func TestBulkLeavesNothingBehind(t *testing.T) {
 }
 
 // A Parquet export's numbers are a program's: DOUBLE 1.234 is 1,234, not
-// the 1 234 that Vietnamese notation would make of the text "1.234".
+// the 1 234 that Vietnamese notation would make of the text "1.234". A
+// plain Parquet list takes the bulk path too, to the same rows.
 func TestParquetNumbersAreMachineNumbers(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -218,10 +227,13 @@ func TestParquetNumbersAreMachineNumbers(t *testing.T) {
 		FROM read_csv('%s', header = true)) TO '%s' (FORMAT parquet)`, src, out)); err != nil {
 		t.Fatal(err)
 	}
-	db := daklakDB(t, t.TempDir())
-	rep := New(db, Options{IDKey: bulkKey}).File(ctx, out)
-	if rep.Status != Accepted {
-		t.Fatalf("%s", rep.Summary())
+	body, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bulk, rep, db := loadBoth(t, "ds.parquet", string(body), Options{IDKey: bulkKey})
+	if !bulk || rep.Status != Accepted {
+		t.Fatalf("bulk %v: %s", bulk, rep.Summary())
 	}
 	got := dbRows(t, db, `SELECT household_id, b1_score, income_per_capita FROM raw_household ORDER BY household_id`)
 	want := []string{"EP-1 1.234 1234.5", "EP-2 <nil> 700000"}

@@ -257,10 +257,20 @@ func (g *Ingester) Reader(ctx context.Context, name string, r io.Reader) *FileRe
 	if err := g.syncCaches(ctx); err != nil {
 		return rejected(name, &problem.Problem{Code: problem.EFileUnreadable, Severity: problem.Reject, File: name, Message: "lỗi cơ sở dữ liệu: " + err.Error()})
 	}
-	if !g.opt.fullReader && g.bulkCSV(ctx, name, body, rep) {
+	src := source{size: int64(len(body)), format: strings.ToLower(strings.TrimPrefix(filepath.Ext(name), "."))}
+	text := body
+	if src.format == "parquet" {
+		var p *problem.Problem
+		if text, p = g.parquetCSV(ctx, name, body); p != nil {
+			rep.Problems, rep.Status = append(rep.Problems, p), Rejected
+			return rep
+		}
+		src.machine = true
+	}
+	if !g.opt.fullReader && g.bulkCSV(ctx, name, text, rep, src) {
 		return rep
 	}
-	forms, probs := g.read(ctx, name, body)
+	forms, probs := g.read(ctx, name, text)
 	forms = mergeContinued(forms)
 	rep.Problems = append(rep.Problems, probs...)
 	if probs.Rejects() {
@@ -290,7 +300,7 @@ func (g *Ingester) Reader(ctx context.Context, name string, r io.Reader) *FileRe
 		rep.Status = Validated
 		return rep
 	}
-	id, err := g.write(ctx, rep, int64(len(body)), strings.ToLower(strings.TrimPrefix(filepath.Ext(name), ".")), loads)
+	id, err := g.write(ctx, rep, src.size, src.format, loads)
 	if err != nil {
 		rep.Problems = append(rep.Problems, &problem.Problem{Code: problem.EFileUnreadable, Severity: problem.Reject, File: name,
 			Message: "không ghi được vào cơ sở dữ liệu, không có gì thay đổi: " + err.Error()})
@@ -299,6 +309,13 @@ func (g *Ingester) Reader(ctx context.Context, name string, r io.Reader) *FileRe
 	}
 	rep.Status, rep.FileID = Accepted, id
 	return rep
+}
+
+// source is what a file's provenance records of it, and how its text reads.
+type source struct {
+	size    int64
+	format  string // the file's extension: xlsx, csv, parquet…
+	machine bool   // numbers written by a program (Parquet): "." is the decimal point
 }
 
 // addForms reports the forms about to be (or just) loaded.
@@ -326,8 +343,9 @@ func (g *Ingester) read(ctx context.Context, name string, body []byte) ([]sheet.
 	case ".xls":
 		return nil, problem.List{{Code: problem.EFileFormat, Severity: problem.Reject, File: name,
 			Message: "tệp Excel 97–2003 (.xls) chưa được hỗ trợ: hãy mở bằng Excel và lưu lại dưới dạng .xlsx", Expected: ".xlsx"}}
-	case ".parquet":
-		return g.readParquet(ctx, name, body, opt)
+	case ".parquet": // body is the CSV DuckDB made of it (parquetCSV)
+		opt.MachineNumbers = true
+		return sheet.ReadCSV(ctx, name, bytesReader(body), opt)
 	}
 	return nil, problem.List{{Code: problem.EFileFormat, Severity: problem.Reject, File: name,
 		Message: "định dạng tệp không được hỗ trợ", Value: filepath.Ext(name), Expected: ".xlsx, .csv hoặc .parquet"}}

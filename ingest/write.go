@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"database/sql/driver"
 	"fmt"
@@ -153,12 +154,12 @@ func writeFindings(w *store.Writer, id int64, l *load) error {
 	return nil
 }
 
-// readParquet reads a Parquet export through DuckDB (the writer connection
-// may read files; analysts' may not) and hands it to the CSV reader, so both
-// kinds of export load to the same rows.
-func (g *Ingester) readParquet(ctx context.Context, name string, body []byte, opt sheet.Options) ([]sheet.Form, problem.List) {
-	fail := func(err error) ([]sheet.Form, problem.List) {
-		return nil, problem.List{{Code: problem.EFileUnreadable, Severity: problem.Reject, File: name, Message: "không đọc được tệp Parquet: " + err.Error()}}
+// parquetCSV turns a Parquet export into CSV text through DuckDB (the
+// writer's connection may read files; analysts' may not), so both kinds of
+// export load by the same readers to the same rows.
+func (g *Ingester) parquetCSV(ctx context.Context, name string, body []byte) ([]byte, *problem.Problem) {
+	fail := func(err error) ([]byte, *problem.Problem) {
+		return nil, &problem.Problem{Code: problem.EFileUnreadable, Severity: problem.Reject, File: name, Message: "không đọc được tệp Parquet: " + err.Error()}
 	}
 	dir, err := os.MkdirTemp("", "rasoat-parquet-")
 	if err != nil {
@@ -169,15 +170,22 @@ func (g *Ingester) readParquet(ctx context.Context, name string, body []byte, op
 	if err := os.WriteFile(in, body, 0o600); err != nil {
 		return fail(err)
 	}
-	q := fmt.Sprintf(`COPY (SELECT * FROM read_parquet('%s')) TO '%s' (HEADER, DELIMITER ',')`, in, out)
+	// Parquet compresses as well as a zip: a row more than the readers
+	// accept is enough for them to refuse the file, and the text is bounded
+	// like an .xlsx's.
+	maxRows, maxText := cmp.Or(g.opt.MaxRows, sheet.DefaultMaxRows), cmp.Or(g.opt.MaxUnzipped, sheet.DefaultMaxUnzipped)
+	q := fmt.Sprintf(`COPY (SELECT * FROM read_parquet(%s) LIMIT %d) TO %s (HEADER, DELIMITER ',')`, sqlString(in), maxRows+1, sqlString(out))
 	if _, err := g.db.ExecContext(ctx, q); err != nil {
 		return fail(err)
 	}
-	f, err := os.Open(out)
+	if st, err := os.Stat(out); err == nil && st.Size() > maxText {
+		return nil, &problem.Problem{Code: problem.EZipBomb, Severity: problem.Reject, File: name,
+			Value: fmt.Sprintf("> %s", sizeText(maxText)), Expected: "≤ " + sizeText(maxText),
+			Message: "tệp Parquet giải nén ra quá lớn (nghi là tệp nén độc hại): không đọc"}
+	}
+	text, err := os.ReadFile(out)
 	if err != nil {
 		return fail(err)
 	}
-	defer f.Close()
-	opt.MachineNumbers = true
-	return sheet.ReadCSV(ctx, name, f, opt)
+	return text, nil
 }

@@ -62,6 +62,9 @@ type Bulk struct {
 	Columns []Column
 	Records int // lines after the header: the records, or a few more when some are blank
 	Deps    int // length of Household.Deprivations; 0 when the list has none
+	// Machine: numbers as a program writes them (Options.MachineNumbers):
+	// a decimal point is a decimal point.
+	Machine bool
 	l       loc
 }
 
@@ -120,7 +123,7 @@ func PlanBulk(name string, body []byte, opt Options) (b *Bulk, ok bool) {
 		return nil, false
 	}
 
-	b = &Bulk{Form: hd.form, Comma: byte(comma), Records: records, l: hd.l, Columns: make([]Column, len(header))}
+	b = &Bulk{Form: hd.form, Comma: byte(comma), Records: records, Machine: opt.MachineNumbers, l: hd.l, Columns: make([]Column, len(header))}
 	for c, name := range hd.l.colNames {
 		col := &b.Columns[c]
 		switch {
@@ -434,7 +437,7 @@ func (b *Bulk) Scan(part Part, hashID func(dst, id []byte) []byte, fn func(*Bulk
 				row.Members = atoi(t)
 			case RoleNumber:
 				t := bytes.TrimSpace(cell)
-				if len(t) > 0 && (len(t) > maxDigits || !digits(t)) {
+				if len(t) > 0 && !b.plainNumber(t) {
 					return res, false, nil
 				}
 				if len(t) == 0 {
@@ -493,6 +496,21 @@ func (b *Bulk) Scan(part Part, hashID func(dst, id []byte) []byte, fn func(*Bulk
 	}
 	res.Units = units
 	return res, true, nil
+}
+
+// plainNumber: digits, or with Machine digits, a point and digits — text
+// every reader turns into the same float64 (a DOUBLE cast rounds as
+// strconv.ParseFloat does). Vietnamese notation ("1.234" is 1 234) is
+// ReadCSV's to read.
+func (b *Bulk) plainNumber(t []byte) bool {
+	if len(t) > maxDigits+1 {
+		return false
+	}
+	whole, frac, point := bytes.Cut(t, []byte{'.'})
+	if !point {
+		return len(t) <= maxDigits && digits(t)
+	}
+	return b.Machine && len(whole) > 0 && len(frac) > 0 && digits(whole) && digits(frac)
 }
 
 func digits(b []byte) bool {

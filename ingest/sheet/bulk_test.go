@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -21,8 +22,8 @@ func testHash(id string) string { return "h(" + id + ")" }
 
 // bulkRead reads body with PlanBulk and Scan, in parts of at most n, and
 // returns the households as ReadCSV would build them.
-func bulkRead(name string, body []byte, n int) (*Bulk, []review.Household, bool) {
-	plan, ok := PlanBulk(name, body, Options{})
+func bulkRead(name string, body []byte, n int, machine bool) (*Bulk, []review.Household, bool) {
+	plan, ok := PlanBulk(name, body, Options{MachineNumbers: machine})
 	if !ok {
 		return nil, nil, false
 	}
@@ -35,11 +36,11 @@ func bulkRead(name string, body []byte, n int) (*Bulk, []review.Household, bool)
 				HeadIDHash: string(r.HeadIDHash), Ethnicity: string(r.Ethnicity), Area: r.Area, Members: r.Members, ClassEnd: r.ClassEnd,
 				Change: r.Change, UnitCode: fmt.Sprint(r.Unit)}
 			if r.B1Score != nil {
-				v := float64(atoi(r.B1Score))
+				v, _ := strconv.ParseFloat(string(r.B1Score), 64) // as DuckDB's DOUBLE cast reads it
 				h.B1Score = &v
 			}
 			if r.IncomePerCapita != nil {
-				v := float64(atoi(r.IncomePerCapita))
+				v, _ := strconv.ParseFloat(string(r.IncomePerCapita), 64)
 				h.IncomePerCapita = &v
 			}
 			if r.Deprivations != nil {
@@ -65,9 +66,9 @@ func bulkRead(name string, body []byte, n int) (*Bulk, []review.Household, bool)
 	return plan, out, true
 }
 
-func fullRead(t testing.TB, name string, body []byte) Form {
+func fullRead(t testing.TB, name string, body []byte, machine bool) Form {
 	t.Helper()
-	forms, _ := ReadCSV(context.Background(), name, strings.NewReader(string(body)), Options{HashID: testHash})
+	forms, _ := ReadCSV(context.Background(), name, strings.NewReader(string(body)), Options{HashID: testHash, MachineNumbers: machine})
 	if len(forms) != 1 {
 		t.Fatalf("ReadCSV: %d forms", len(forms))
 	}
@@ -76,13 +77,13 @@ func fullRead(t testing.TB, name string, body []byte) Form {
 
 // sameAsFull fails unless the bulk reading of body, if it accepts the file,
 // is ReadCSV's.
-func sameAsFull(t testing.TB, name string, body []byte, parts int) (accepted bool) {
+func sameAsFull(t testing.TB, name string, body []byte, parts int, machine bool) (accepted bool) {
 	t.Helper()
-	plan, bulk, ok := bulkRead(name, body, parts)
+	plan, bulk, ok := bulkRead(name, body, parts, machine)
 	if !ok {
 		return false
 	}
-	full := fullRead(t, name, body)
+	full := fullRead(t, name, body, machine)
 	if full.Problems.Rejects() {
 		t.Fatalf("bulk accepted a file ReadCSV refuses: %v", full.Problems.First())
 	}
@@ -127,6 +128,7 @@ func TestBulkReadsAsReadCSV(t *testing.T) {
 		{"no ID column, an earlier hash", "unit_code,household_id,head_name,head_id_hash,members,class_end\n24418,EP-1,A,abc123,3,poor\n24418,EP-2,B,,2,none\n", true},
 		{"names only, two units", "unit_name,household_id,head_name,members,class_end\nXã Ea Pil,EP-1,A,3,poor\nXã Cư Prao,CP-1,B,2,poor\nXã Ea Pil,EP-2,C,4,none\n", true},
 		{"unknown column kept out", "unit_code,household_id,head_name,members,class_end,ghi_chu\n24418,EP-1,A,3,poor,<script>x</script>\n", true},
+		{"decimal point: Vietnamese notation, the full reader's", bulkHeader + "2019,official,24418,EP-1,Buôn 1,A,1,Kinh,rural,3,1234.5,,,,poor,old\n", false},
 		{"Vietnamese number notation", bulkHeader + "2019,official,24418,EP-1,Buôn 1,A,1,Kinh,rural,3,1.234.000,,,,poor,old\n", false},
 		{"blank count (a warning)", bulkHeader + "2019,official,24418,EP-1,Buôn 1,A,1,Kinh,rural,,700000,,,,poor,old\n", false},
 		{"negative count", bulkHeader + "2019,official,24418,EP-1,Buôn 1,A,1,Kinh,rural,-3,700000,,,,poor,old\n", false},
@@ -144,11 +146,25 @@ func TestBulkReadsAsReadCSV(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			for _, parts := range []int{1, 3} {
-				if got := sameAsFull(t, "list.csv", []byte(c.body), parts); got != c.accept {
+				if got := sameAsFull(t, "list.csv", []byte(c.body), parts, false); got != c.accept {
 					t.Fatalf("parts=%d: bulk accepted=%v, want %v", parts, got, c.accept)
 				}
 			}
+			sameAsFull(t, "list.csv", []byte(c.body), 2, true) // as a Parquet export's text
 		})
+	}
+}
+
+// With a Parquet export's numbers, a decimal point is a decimal point, in
+// both readers alike; typed text leaves it to ReadCSV.
+func TestBulkMachineNumbers(t *testing.T) {
+	body := []byte(bulkHeader + "2019,official,24418,EP-1,Buôn 1,A,1,Kinh,rural,3,1234.5,,,,poor,old\n" +
+		"2019,official,24418,EP-2,Buôn 1,B,2,Kinh,rural,3,600000.0,,,,poor,old\n")
+	if !sameAsFull(t, "p.csv", body, 2, true) {
+		t.Error("machine numbers: bulk refused")
+	}
+	if sameAsFull(t, "p.csv", body, 2, false) {
+		t.Error("typed text: bulk took 1234.5")
 	}
 }
 
@@ -188,7 +204,7 @@ func TestBulkParts(t *testing.T) {
 			t.Fatalf("n=%d: parts do not add up to the records", n)
 		}
 	}
-	if !sameAsFull(t, "l.csv", body, 5) {
+	if !sameAsFull(t, "l.csv", body, 5, false) {
 		t.Fatal("bulk refused the list")
 	}
 }
@@ -199,6 +215,6 @@ func FuzzBulkCSV(f *testing.F) {
 	f.Add([]byte("unit_name;household_id;members;class_end\nXã Ea Pil;EP-1;3;Nghèo\n\n;;;\n"), uint8(1))
 	f.Add([]byte("unit_code,household_id,head_id_hash,members\r\n24418, EP-1 ,ab,007\r\n"), uint8(3))
 	f.Fuzz(func(t *testing.T, body []byte, parts uint8) {
-		sameAsFull(t, "f.csv", body, 1+int(parts%4))
+		sameAsFull(t, "f.csv", body, 1+int(parts%4), parts&4 != 0)
 	})
 }
