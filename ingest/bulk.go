@@ -94,7 +94,7 @@ func (g *Ingester) bulkCSV(ctx context.Context, name string, body []byte, rep *F
 	if !ok {
 		return false
 	}
-	dir, err := os.MkdirTemp("", "rasoat-bulk-")
+	dir, err := tempDir("rasoat-bulk-")
 	if err != nil {
 		return false
 	}

@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"rasoat/ingest/problem"
 	"rasoat/store"
@@ -239,5 +240,39 @@ func TestParquetNumbersAreMachineNumbers(t *testing.T) {
 	want := []string{"EP-1 1.234 1234.5", "EP-2 <nil> 700000"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// A load killed with -9 leaves its temporary folder; the next load removes
+// such folders once they are an hour old, and leaves younger ones (a load
+// running now) alone.
+func TestTempDirSweepsStaleFolders(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	stale, fresh := filepath.Join(tmp, "rasoat-bulk-1"), filepath.Join(tmp, "rasoat-bulk-2")
+	for _, d := range []string{stale, fresh} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "households-0.tsv"), []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-2 * time.Hour)
+	if err := os.Chtimes(stale, old, old); err != nil {
+		t.Fatal(err)
+	}
+	d, err := tempDir("rasoat-bulk-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale folder kept (%v)", err)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("fresh folder removed: %v", err)
+	}
+	if st, err := os.Stat(d); err != nil || st.Mode().Perm() != 0o700 {
+		t.Errorf("new folder: %v %v", st, err)
 	}
 }

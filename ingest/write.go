@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"time"
 
 	"rasoat/ingest/problem"
 	"rasoat/ingest/sheet"
@@ -161,7 +162,7 @@ func (g *Ingester) parquetCSV(ctx context.Context, name string, body []byte) ([]
 	fail := func(err error) ([]byte, *problem.Problem) {
 		return nil, &problem.Problem{Code: problem.EFileUnreadable, Severity: problem.Reject, File: name, Message: "không đọc được tệp Parquet: " + err.Error()}
 	}
-	dir, err := os.MkdirTemp("", "rasoat-parquet-")
+	dir, err := tempDir("rasoat-parquet-")
 	if err != nil {
 		return fail(err)
 	}
@@ -188,4 +189,18 @@ func (g *Ingester) parquetCSV(ctx context.Context, name string, body []byte) ([]
 		return fail(err)
 	}
 	return text, nil
+}
+
+// tempDir makes a private folder for a load's temporary files. They may
+// hold personal data (a Parquet copy can hold raw ID numbers, a bulk
+// loader file names), and a load killed with -9 cannot remove its own: so
+// folders of the same kind left for over an hour are removed first.
+func tempDir(prefix string) (string, error) {
+	old, _ := filepath.Glob(filepath.Join(os.TempDir(), prefix+"*"))
+	for _, d := range old {
+		if st, err := os.Stat(d); err == nil && st.IsDir() && time.Since(st.ModTime()) > time.Hour {
+			_ = os.RemoveAll(d) // best effort: another user's folder is not ours to fail on
+		}
+	}
+	return os.MkdirTemp("", prefix)
 }
