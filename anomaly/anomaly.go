@@ -10,6 +10,7 @@ package anomaly
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
@@ -22,13 +23,25 @@ type Evidence struct {
 	RuleID    string  `json:"rule_id"`
 	Family    string  `json:"family"`
 	Title     string  `json:"title_vi"`
-	Observed  float64 `json:"observed"`
-	Expected  float64 `json:"expected"`
-	Lower     float64 `json:"lower"`
-	Upper     float64 `json:"upper"`
-	Threshold float64 `json:"threshold"`
+	Observed  Value   `json:"observed"`
+	Expected  Value   `json:"expected"`
+	Lower     Value   `json:"lower"`
+	Upper     Value   `json:"upper"`
+	Threshold Value   `json:"threshold"`
 	Score     float64 `json:"score"`
 	Reason    string  `json:"reason_vi"`
+}
+
+// Value is a number a rule may not have: NaN then, null in JSON.
+type Value float64
+
+// MarshalJSON writes NaN (and ±Inf, which JSON cannot hold) as null.
+func (v Value) MarshalJSON() ([]byte, error) {
+	x := float64(v)
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(x)
 }
 
 // Row is one unit of the list with its evidence, strongest first.
@@ -118,11 +131,11 @@ func List(ctx context.Context, db Querier, f Filter) ([]Row, error) {
 	return out, ev.Err()
 }
 
-func nan(v sql.NullFloat64) float64 {
+func nan(v sql.NullFloat64) Value {
 	if !v.Valid {
-		return math.NaN()
+		return Value(math.NaN())
 	}
-	return v.Float64
+	return Value(v.Float64)
 }
 
 // FormatVN writes x with Vietnamese separators (1.234,5) and the given

@@ -34,8 +34,8 @@ func WriteTable(w io.Writer, rows []Row) error {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Rank, StageVN(r.Stage), r.UnitCode, r.UnitName,
 			r.DistrictName, FormatVN(r.Score, 2), r.Severity, strings.Join(r.Rules, " "))
 		for _, e := range r.Evidence {
-			fmt.Fprintf(tw, "\t\t\t  %s\tquan sát %s\tkỳ vọng %s\tngưỡng %s\t%s\n", e.RuleID, dash(FormatVN(e.Observed, 2)),
-				dash(FormatVN(e.Expected, 2)), dash(FormatVN(e.Threshold, 2)), e.Reason)
+			fmt.Fprintf(tw, "\t\t\t  %s\tquan sát %s\tkỳ vọng %s\tngưỡng %s\t%s\n", e.RuleID, dash(FormatVN(float64(e.Observed), 2)),
+				dash(FormatVN(float64(e.Expected), 2)), dash(FormatVN(float64(e.Threshold), 2)), e.Reason)
 		}
 	}
 	if err := tw.Flush(); err != nil {
@@ -62,7 +62,8 @@ func WriteCSV(w io.Writer, rows []Row) error {
 	if err := cw.Write(head); err != nil {
 		return fmt.Errorf("ghi CSV: %w", err)
 	}
-	num := func(x float64) string {
+	num := func(v Value) string {
+		x := float64(v)
 		if math.IsNaN(x) {
 			return ""
 		}
@@ -70,10 +71,10 @@ func WriteCSV(w io.Writer, rows []Row) error {
 	}
 	for _, r := range rows {
 		base := []string{strconv.Itoa(r.Year), r.Stage, strconv.Itoa(r.Rank), r.UnitCode, r.UnitName, r.DistrictCode,
-			r.DistrictName, num(r.Score), r.Severity, strings.Join(r.Rules, " "), r.Reason}
+			r.DistrictName, num(Value(r.Score)), r.Severity, strings.Join(r.Rules, " "), r.Reason}
 		for _, e := range r.Evidence {
 			rec := append(append([]string{}, base...), e.RuleID, e.Family, num(e.Observed), num(e.Expected),
-				num(e.Lower), num(e.Upper), num(e.Threshold), num(e.Score), e.Reason)
+				num(e.Lower), num(e.Upper), num(e.Threshold), num(Value(e.Score)), e.Reason)
 			if err := cw.Write(rec); err != nil {
 				return fmt.Errorf("ghi CSV: %w", err)
 			}
@@ -88,40 +89,9 @@ func WriteCSV(w io.Writer, rows []Row) error {
 
 // WriteJSON writes the rows with their evidence; NaN becomes null.
 func WriteJSON(w io.Writer, rows []Row) error {
-	type ev struct {
-		RuleID    string   `json:"rule_id"`
-		Family    string   `json:"family"`
-		Title     string   `json:"title_vi"`
-		Observed  *float64 `json:"observed"`
-		Expected  *float64 `json:"expected"`
-		Lower     *float64 `json:"lower"`
-		Upper     *float64 `json:"upper"`
-		Threshold *float64 `json:"threshold"`
-		Score     float64  `json:"score"`
-		Reason    string   `json:"reason_vi"`
-	}
-	type row struct {
-		Row
-		Evidence []ev `json:"evidence"`
-	}
-	ptr := func(x float64) *float64 {
-		if math.IsNaN(x) {
-			return nil
-		}
-		return &x
-	}
-	out := make([]row, len(rows))
-	for i, r := range rows {
-		out[i].Row = r
-		out[i].Evidence = make([]ev, len(r.Evidence))
-		for j, e := range r.Evidence {
-			out[i].Evidence[j] = ev{e.RuleID, e.Family, e.Title, ptr(e.Observed), ptr(e.Expected), ptr(e.Lower),
-				ptr(e.Upper), ptr(e.Threshold), e.Score, e.Reason}
-		}
-	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(out); err != nil {
+	if err := enc.Encode(rows); err != nil {
 		return fmt.Errorf("ghi JSON: %w", err)
 	}
 	return nil
@@ -140,11 +110,11 @@ func WriteXLSX(w io.Writer, rows []Row, title string) error {
 	if _, err := f.NewSheet(evid); err != nil {
 		return fmt.Errorf("tạo sheet: %w", err)
 	}
-	val := func(x float64) any {
-		if math.IsNaN(x) {
+	val := func(v Value) any {
+		if math.IsNaN(float64(v)) {
 			return nil
 		}
-		return x
+		return float64(v)
 	}
 	write := func(sheet string, head []string, body func(add func([]any) error) error) error {
 		sw, err := f.NewStreamWriter(sheet)
