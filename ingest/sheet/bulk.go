@@ -51,6 +51,7 @@ type Column struct {
 	Name  string // the field or meta column it holds
 	Dep   int    // RoleFlag: the indicator's number, 1-based
 	Field bool   // a form field: a row with any field filled is a household
+	kind  valueKind
 }
 
 // Bulk is a plain household list that Scan may read instead of ReadCSV.
@@ -140,7 +141,7 @@ func PlanBulk(name string, body []byte, opt Options) (b *Bulk, ok bool) {
 		if !ok {
 			continue
 		}
-		col.Name, col.Field, col.Dep = sp.name, true, sp.dep
+		col.Name, col.Field, col.Dep, col.kind = sp.name, true, sp.dep, sp.kind
 		switch sp.kind {
 		case kindHeadID:
 			col.Role = RoleHeadID
@@ -176,18 +177,7 @@ func (b *Bulk) SetMeta(c int, raw string, line int) problem.List {
 // does: a bool for a flag, the code for the others. ok is false when
 // ReadCSV would refuse the value.
 func (b *Bulk) Decode(c int, raw string) (v any, ok bool) {
-	t := CellText(raw)
-	switch b.Columns[c].Role {
-	case RoleFlag:
-		return flagOf(t)
-	case RoleArea:
-		return areaOf(t)
-	case RoleClass:
-		return classOf(t)
-	case RoleChange:
-		return changeOf(t)
-	}
-	return nil, false
+	return decodeCode(b.Columns[c].kind, CellText(raw))
 }
 
 // CellText is a cell as ReadCSV keeps it: trimmed, NFC.

@@ -125,39 +125,49 @@ func (hr *householdReader) set(hh *review.Household, r, c int, raw string, sp sp
 		} else {
 			hh.IncomePerCapita = &v
 		}
-	case kindFlag:
-		n := sp.dep
-		if n < 1 || n > len(hh.Deprivations) {
-			return
-		}
-		d, ok := flagOf(t)
+	case kindFlag, kindArea, kindClass, kindChange:
+		v, ok := decodeCode(sp.kind, t)
 		if !ok {
-			hr.invalid(r, c, sp, t, `"x" hoặc "1" nếu thiếu hụt, để trống nếu không`)
+			hr.invalid(r, c, sp, t, codeExpected[sp.kind])
 			return
 		}
-		hh.Deprivations[n-1] = d
-	case kindArea:
-		v, ok := areaOf(t)
-		if !ok {
-			hr.invalid(r, c, sp, t, "nông thôn hoặc thành thị")
-			return
+		switch sp.kind {
+		case kindFlag:
+			if n := sp.dep; n >= 1 && n <= len(hh.Deprivations) {
+				hh.Deprivations[n-1] = v.(bool)
+			}
+		case kindArea:
+			hh.Area = v.(string)
+		case kindClass:
+			hh.ClassEnd = v.(string)
+		case kindChange:
+			hh.Change = v.(string)
 		}
-		hh.Area = v
-	case kindClass:
-		v, ok := classOf(t)
-		if !ok {
-			hr.invalid(r, c, sp, t, "nghèo, cận nghèo, thoát nghèo hoặc không")
-			return
-		}
-		hh.ClassEnd = v
-	case kindChange:
-		v, ok := changeOf(t)
-		if !ok {
-			hr.invalid(r, c, sp, t, "nghèo cũ, phát sinh mới, tái nghèo, cận nghèo → nghèo, nghèo → cận nghèo, thoát nghèo, thoát cận nghèo")
-			return
-		}
-		hh.Change = v
 	}
+}
+
+// decodeCode reads a flag (a bool) or an area, class or change cell (its
+// code); ok is false when the text is none of them.
+func decodeCode(k valueKind, t string) (any, bool) {
+	switch k {
+	case kindFlag:
+		return flagOf(t)
+	case kindArea:
+		return areaOf(t)
+	case kindClass:
+		return classOf(t)
+	case kindChange:
+		return changeOf(t)
+	}
+	return nil, false
+}
+
+// codeExpected tells an officer what a code column takes.
+var codeExpected = map[valueKind]string{
+	kindFlag:   `"x" hoặc "1" nếu thiếu hụt, để trống nếu không`,
+	kindArea:   "nông thôn hoặc thành thị",
+	kindClass:  "nghèo, cận nghèo, thoát nghèo hoặc không",
+	kindChange: "nghèo cũ, phát sinh mới, tái nghèo, cận nghèo → nghèo, nghèo → cận nghèo, thoát nghèo, thoát cận nghèo",
 }
 
 // codeWords folds a code cell, reading arrows as "thành" ("CN → N").
