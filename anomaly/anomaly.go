@@ -13,8 +13,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
+
+	"rasoat/ingest/vnnum"
 )
 
 // Evidence is one rule that fired for a unit, year and stage. Observed,
@@ -139,31 +140,12 @@ func nan(v sql.NullFloat64) Value {
 }
 
 // FormatVN writes x with Vietnamese separators (1.234,5) and the given
-// number of decimals; NaN is empty.
+// number of decimals (vnnum.FormatFixed); NaN is empty.
 func FormatVN(x float64, decimals int) string {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return ""
 	}
-	s := strconv.FormatFloat(math.Abs(x), 'f', decimals, 64)
-	if strings.Trim(s, "0.") == "" {
-		x = 0 // no "-0,0"
-	}
-	intPart, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	if x < 0 {
-		b.WriteByte('-')
-	}
-	for i, c := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(c)
-	}
-	if frac != "" {
-		b.WriteByte(',')
-		b.WriteString(frac)
-	}
-	return b.String()
+	return vnnum.FormatFixed(x, decimals)
 }
 
 // StageVN names a stage in Vietnamese.

@@ -2,10 +2,10 @@ package dashboards
 
 import (
 	"math"
-	"strconv"
 	"strings"
 	"time"
 
+	"rasoat/ingest/vnnum"
 	"rasoat/review"
 )
 
@@ -13,45 +13,15 @@ import (
 // decimals (1.234,5), dates are dd/mm/yyyy.
 
 // fmtInt formats a count: 446297 → "446.297".
-func fmtInt(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
+func fmtInt(n int64) string { return vnnum.FormatInt(n) }
 
-// fmtDec formats v with exactly digits decimals: 12.8121, 2 → "12,81";
-// 1234.5, 1 → "1.234,5". Rounding is half away from zero, as people round.
+// fmtDec formats v with exactly digits decimals (vnnum.FormatFixed), or
+// "—" when there is no number.
 func fmtDec(v float64, digits int) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "—"
 	}
-	p := math.Pow(10, float64(digits))
-	r := math.Round(v*p) / p
-	if r == 0 {
-		r = 0 // no "-0,00"
-	}
-	s := strconv.FormatFloat(math.Abs(r), 'f', digits, 64)
-	intPart, frac, _ := strings.Cut(s, ".")
-	n, _ := strconv.ParseInt(intPart, 10, 64)
-	out := fmtInt(n)
-	if digits > 0 {
-		out += "," + frac
-	}
-	if r < 0 {
-		out = "-" + out
-	}
-	return out
+	return vnnum.FormatFixed(v, digits)
 }
 
 // fmtPct formats a rate in percent: 12.8121 → "12,81%".

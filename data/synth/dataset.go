@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"sort"
 
+	"rasoat/ingest/vnnum"
 	"rasoat/review"
 )
 
@@ -299,14 +300,14 @@ func simulate(p *province, seed uint64, scale float64) *dataset {
 			switch {
 			case u == drop:
 				ds.anomalies = append(ds.anomalies, anomaly{cy.Year, review.Official, u.code, KindDropFarBeyondPeers,
-					fmt.Sprintf("tỷ lệ hộ nghèo giảm từ %s%% xuống %s%% trong một năm", fmtRateVN(round2(lr)), fmtRateVN(off.PoorRate))})
+					fmt.Sprintf("tỷ lệ hộ nghèo giảm từ %s%% xuống %s%% trong một năm", vnnum.FormatFixed(round2(lr), 2), vnnum.FormatFixed(off.PoorRate, 2))})
 			case u == noNew:
 				ds.anomalies = append(ds.anomalies, anomaly{cy.Year, review.Official, u.code, KindNoNewPoorHighPoverty,
-					fmt.Sprintf("tỷ lệ hộ nghèo %s%% nhưng không có hộ phát sinh mới và tái nghèo", fmtRateVN(off.PoorRate))})
+					fmt.Sprintf("tỷ lệ hộ nghèo %s%% nhưng không có hộ phát sinh mới và tái nghèo", vnnum.FormatFixed(off.PoorRate, 2))})
 			case u == tinyUnit:
 				ds.anomalies = append(ds.anomalies, anomaly{cy.Year, review.Official, u.code, KindNegativeTinyNoise,
 					fmt.Sprintf("xã nhỏ %s hộ: tỷ lệ hộ nghèo từ %s%% còn %s%% (biến động do quy mô nhỏ)",
-						fmtIntVN(H), fmtRateVN(round2(lr)), fmtRateVN(off.PoorRate))})
+						vnnum.FormatInt(H), vnnum.FormatFixed(round2(lr), 2), vnnum.FormatFixed(off.PoorRate, 2))})
 			}
 			if cy.Year == 2021 && cy.Standard == StdQD59 {
 				u.qd59Start21 = [2]int64{off.PoorStart, off.NearStart}
@@ -396,7 +397,7 @@ func (ds *dataset) plantPrinted(r *rand.Rand, planted map[string]bool) {
 		real := rec.NearPoorRate
 		rec.NearPoorRate = round2(real - 0.6)
 		ds.anomalies = append(ds.anomalies, anomaly{rec.Year, rec.Stage, rec.Code, KindRatePrintedWrong,
-			fmt.Sprintf("tỷ lệ hộ cận nghèo in %s%%, tính lại được %s%%", fmtRateVN(rec.NearPoorRate), fmtRateVN(real))})
+			fmt.Sprintf("tỷ lệ hộ cận nghèo in %s%%, tính lại được %s%%", vnnum.FormatFixed(rec.NearPoorRate, 2), vnnum.FormatFixed(real, 2))})
 	}
 	for _, cy := range prelimJumpCycles() {
 		ci := ds.cycleIndex(cy.Year, cy.Standard)
@@ -413,8 +414,8 @@ func (ds *dataset) plantPrinted(r *rand.Rand, planted map[string]bool) {
 		pre.balance()
 		pre.fillA(ds.attrsOf(off))
 		ds.anomalies = append(ds.anomalies, anomaly{off.Year, off.Stage, off.Code, KindPrelimOfficialJump,
-			fmt.Sprintf("số hộ nghèo sơ bộ %s, chính thức %s (lệch %s%%)", fmtIntVN(pre.PoorEnd), fmtIntVN(off.PoorEnd),
-				fmtRateVN(round2(float64(pre.PoorEnd-off.PoorEnd)/float64(off.PoorEnd)*100)))})
+			fmt.Sprintf("số hộ nghèo sơ bộ %s, chính thức %s (lệch %s%%)", vnnum.FormatInt(pre.PoorEnd), vnnum.FormatInt(off.PoorEnd),
+				vnnum.FormatFixed(round2(float64(pre.PoorEnd-off.PoorEnd)/float64(off.PoorEnd)*100), 2))})
 	}
 	ds.markBreaks()
 	// the wrong total row sits in a workbook whose total row is plain
@@ -434,7 +435,7 @@ func (ds *dataset) plantPrinted(r *rand.Rand, planted map[string]bool) {
 		delta := int64(between(r, 8, 25))
 		ds.mismatch = totalMismatch{Cycle: ci, Stage: review.Official, District: d.Code, Field: "poor_end", Delta: delta}
 		ds.anomalies = append(ds.anomalies, anomaly{yearTotalWrong, review.Official, d.Code, KindTotalRowMismatch,
-			fmt.Sprintf("Biểu 01, cột Số hộ nghèo: dòng tổng ghi %s, cộng các xã được %s", fmtIntVN(sum+delta), fmtIntVN(sum))})
+			fmt.Sprintf("Biểu 01, cột Số hộ nghèo: dòng tổng ghi %s, cộng các xã được %s", vnnum.FormatInt(sum+delta), vnnum.FormatInt(sum))})
 		break
 	}
 }
@@ -467,7 +468,7 @@ func (ds *dataset) markBreaks() {
 		if r, _ := best(n, func(code string) *record { return ds.rec(q, review.Official, code) }); r != nil {
 			b := ds.rec(q, review.Official, r.Code)
 			ds.anomalies = append(ds.anomalies, anomaly{r.Year, review.Official, r.Code, KindNegativeStandardChange,
-				fmt.Sprintf("đo lại theo chuẩn mới: tỷ lệ hộ nghèo từ %s%% (QĐ 59) lên %s%% (NĐ 07)", fmtRateVN(b.PoorRate), fmtRateVN(r.PoorRate))})
+				fmt.Sprintf("đo lại theo chuẩn mới: tỷ lệ hộ nghèo từ %s%% (QĐ 59) lên %s%% (NĐ 07)", vnnum.FormatFixed(b.PoorRate, 2), vnnum.FormatFixed(r.PoorRate, 2))})
 		}
 	}
 	if y24 >= 0 && y25 >= 0 {
@@ -487,7 +488,7 @@ func (ds *dataset) markBreaks() {
 			b := ds.rec(y24, review.Official, r.Code)
 			ds.anomalies = append(ds.anomalies, anomaly{r.Year, review.Official, r.Code, KindNegativeReorganisation,
 				fmt.Sprintf("xã sáp nhập giữ mã cũ: tỷ lệ hộ nghèo theo mã từ %s%% (2024) thành %s%% (2025), so qua bảng chuyển đổi thì bình thường",
-					fmtRateVN(b.PoorRate), fmtRateVN(r.PoorRate))})
+					vnnum.FormatFixed(b.PoorRate, 2), vnnum.FormatFixed(r.PoorRate, 2))})
 		}
 	}
 }

@@ -38,31 +38,6 @@ func rate(part, total int64) float64 {
 	return round2(float64(part) / float64(total) * 100)
 }
 
-// fmtIntVN writes 1234567 as "1.234.567" (Vietnamese thousands separator).
-func fmtIntVN(n int64) string {
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	s := strconv.FormatInt(n, 10)
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
-
-// fmtRateVN writes 12.81 as "12,81".
-func fmtRateVN(x float64) string {
-	return strings.Replace(strconv.FormatFloat(x, 'f', 2, 64), ".", ",", 1)
-}
-
 // fmtRateCSV writes a rate for machine exports and the truth files.
 func fmtRateCSV(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) }
 

@@ -10,12 +10,6 @@ func TestFormatting(t *testing.T) {
 	tests := []struct {
 		name, got, want string
 	}{
-		{"int small", fmtIntVN(7), "7"},
-		{"int thousands", fmtIntVN(57180), "57.180"},
-		{"int millions", fmtIntVN(1234567), "1.234.567"},
-		{"int negative", fmtIntVN(-4500), "-4.500"},
-		{"rate", fmtRateVN(12.81), "12,81"},
-		{"rate padded", fmtRateVN(9.1), "9,10"},
 		{"rate csv", fmtRateCSV(round2(57180.0 / 446297 * 100)), "12.81"},
 		{"slug apostrophe", slug("Huyện M'Đrăng"), "huyen-mdrang"},
 		{"slug curly", slug("Xã Ea H’đing"), "xa-ea-hding"},

@@ -8,6 +8,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"rasoat/ingest/vnnum"
 	"rasoat/review"
 )
 
@@ -205,9 +206,9 @@ func (doc *sheetDoc) value(v float64, f review.Field, variant int) any {
 	}
 	if variant == 3 {
 		if f.Kind == review.Rate {
-			return fmtRateVN(v)
+			return vnnum.FormatFixed(v, 2)
 		}
-		return fmtIntVN(int64(v))
+		return vnnum.FormatInt(int64(v))
 	}
 	if f.Kind == review.Rate {
 		return v

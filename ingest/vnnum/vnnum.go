@@ -234,12 +234,7 @@ func Format(v float64) string {
 	if math.Signbit(v) && v != 0 {
 		b.WriteByte('-')
 	}
-	for i := 0; i < len(intPart); i++ {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteByte(intPart[i])
-	}
+	group(&b, intPart)
 	if frac != "" {
 		b.WriteByte(',')
 		b.WriteString(frac)
@@ -248,22 +243,54 @@ func Format(v float64) string {
 }
 
 // FormatFixed writes v in Vietnamese notation rounded to dec decimals, as
-// shown to users ("12,81").
+// shown to users ("12,81", "1.234,5"). Rounding is half away from zero, as
+// people round (0,125 → "0,13"), and a value that rounds to zero has no
+// sign ("0,00", not "-0,00"). This is rasoat's one number formatter for
+// people: pages, exports, the command line and the sample generator all
+// call it (NaN and ±Inf are the caller's to show; here they are "NaN",
+// "+Inf", "-Inf").
 func FormatFixed(v float64, dec int) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return strconv.FormatFloat(v, 'f', -1, 64)
 	}
-	r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'f', dec, 64), 64)
-	if err != nil {
-		return Format(v)
+	dec = max(dec, 0)
+	p := math.Pow(10, float64(dec))
+	r := math.Round(v*p) / p
+	if r == 0 {
+		r = 0 // no "-0,00"
 	}
-	s := Format(r)
-	if dec <= 0 {
-		return s
+	s := strconv.FormatFloat(math.Abs(r), 'f', dec, 64)
+	intPart, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	if r < 0 {
+		b.WriteByte('-')
 	}
-	intPart, frac, _ := strings.Cut(s, ",")
-	for len(frac) < dec {
-		frac += "0"
+	group(&b, intPart)
+	if frac != "" {
+		b.WriteByte(',')
+		b.WriteString(frac)
 	}
-	return intPart + "," + frac
+	return b.String()
+}
+
+// FormatInt writes a count: 446297 → "446.297", -57180 → "-57.180".
+func FormatInt(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	if digits, neg := strings.CutPrefix(s, "-"); neg {
+		b.WriteByte('-')
+		s = digits
+	}
+	group(&b, s)
+	return b.String()
+}
+
+// group writes a run of digits with a dot between thousands groups.
+func group(b *strings.Builder, digits string) {
+	for i := 0; i < len(digits); i++ {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteByte(digits[i])
+	}
 }

@@ -128,9 +128,31 @@ func TestFormat(t *testing.T) {
 		{7.5, 2, "7,50"},
 		{1234.5, 1, "1.234,5"},
 		{1234.56, 0, "1.235"},
+		{12.8121, 2, "12,81"},
+		{0.125, 2, "0,13"}, // half away from zero, not to even
+		{-1.25, 1, "-1,3"},
+		{-0.001, 2, "0,00"}, // no "-0,00"
+		{15, 0, "15"},
+		{1234567.891, 2, "1.234.567,89"},
+		{9.1, 2, "9,10"},
+		{57180.0 / 446297 * 100, 2, "12,81"},
 	} {
 		if got := FormatFixed(tc.in, tc.dec); got != tc.want {
 			t.Errorf("FormatFixed(%v, %d) = %q, want %q", tc.in, tc.dec, got, tc.want)
+		}
+	}
+}
+
+func TestFormatInt(t *testing.T) {
+	for _, tc := range []struct {
+		in   int64
+		want string
+	}{{0, "0"}, {7, "7"}, {999, "999"}, {1000, "1.000"}, {446297, "446.297"}, {1234567, "1.234.567"}, {-57180, "-57.180"}, {-4500, "-4.500"}} {
+		if got := FormatInt(tc.in); got != tc.want {
+			t.Errorf("FormatInt(%d) = %q, want %q", tc.in, got, tc.want)
+		}
+		if v, _, err := Parse(FormatInt(tc.in)); err != nil || v != float64(tc.in) {
+			t.Errorf("Parse(FormatInt(%d)) = %v, %v", tc.in, v, err)
 		}
 	}
 }

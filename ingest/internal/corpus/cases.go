@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"fmt"
+	"rasoat/ingest/vnnum"
 	"strings"
 )
 
@@ -105,7 +106,7 @@ func Cases() []Case {
 		for i, c := range mdrak() {
 			r := []string{"2021", "approved", c.Code}
 			for _, v := range flows(i, 260) {
-				r = append(r, vnNum(v))
+				r = append(r, vnnum.FormatInt(int64(v)))
 			}
 			recs = append(recs, append(r, "đã đối chiếu"))
 		}
@@ -204,7 +205,7 @@ func Cases() []Case {
 		{Name: "a_rates_text_comma.xlsx", What: "tỷ lệ ghi dạng chữ 12,81 và số hộ 2.150", Want: accepted(1, 6),
 			make: xlsx(aWith(titleA(2018, "SƠ BỘ"), func(i int, r []any) []any {
 				t, _, p, n := formA(i)
-				r[2], r[4], r[5], r[7] = vnNum(t), vnNum(p), vnRate(rate(p, t)), vnRate(rate(n, t))
+				r[2], r[4], r[5], r[7] = vnnum.FormatInt(int64(t)), vnnum.FormatInt(int64(p)), vnnum.FormatFixed(rate(p, t), 2), vnnum.FormatFixed(rate(n, t), 2)
 				return r
 			}))},
 		{Name: "b_cached_formulas.xlsx", What: "dòng Cộng là công thức =SUM có kết quả lưu sẵn", Want: accepted(1, 13),

@@ -3,10 +3,10 @@ package corpus
 import (
 	"fmt"
 	"math"
-	"strings"
 
 	"golang.org/x/text/unicode/norm"
 
+	"rasoat/ingest/vnnum"
 	"rasoat/ingest/vntext"
 )
 
@@ -53,22 +53,6 @@ func formA(i int) (total, persons, poor, near int) {
 
 func rate(n, total int) float64 { return math.Round(10000*float64(n)/float64(total)) / 100 }
 
-// vnNum writes a count the Vietnamese way: 1.234.
-func vnNum(n int) string {
-	s := fmt.Sprint(n)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
-
-// vnRate writes a rate with a decimal comma: 12,81.
-func vnRate(x float64) string { return strings.Replace(fmt.Sprintf("%.2f", x), ".", ",", 1) }
-
 func cells(v ...any) []any { return v }
 
 // ints turns counts into cells.
@@ -83,7 +67,7 @@ func ints(xs ...int) []any {
 func texts(xs ...int) []any {
 	out := make([]any, len(xs))
 	for i, x := range xs {
-		out[i] = vnNum(x)
+		out[i] = vnnum.FormatInt(int64(x))
 	}
 	return out
 }
