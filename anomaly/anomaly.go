@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"rasoat/ingest/vnnum"
+	"rasoat/review"
 )
 
 // Evidence is one rule that fired for a unit, year and stage. Observed,
@@ -80,8 +81,7 @@ func List(ctx context.Context, db Querier, f Filter) ([]Row, error) {
 		       score, severity, array_to_string(rules, ','), reason_vi, rank
 		FROM anomalies
 		WHERE year = ? AND (? = '' OR stage = ?)
-		ORDER BY CASE stage WHEN 'preliminary' THEN 1 WHEN 'official' THEN 2 WHEN 'reverified' THEN 3
-		         WHEN 'approved' THEN 4 ELSE 5 END, rank`, f.Year, f.Stage, f.Stage)
+		ORDER BY `+review.RankSQL("stage")+`, rank`, f.Year, f.Stage, f.Stage)
 	if err != nil {
 		return nil, fmt.Errorf("đọc danh sách bất thường năm %d: %w", f.Year, err)
 	}
@@ -146,19 +146,4 @@ func FormatVN(x float64, decimals int) string {
 		return ""
 	}
 	return vnnum.FormatFixed(x, decimals)
-}
-
-// StageVN names a stage in Vietnamese.
-func StageVN(s string) string {
-	switch s {
-	case "preliminary":
-		return "sơ bộ"
-	case "official":
-		return "chính thức"
-	case "reverified":
-		return "sau phúc tra"
-	case "approved":
-		return "phê duyệt"
-	}
-	return s
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"rasoat/review"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -31,7 +32,7 @@ func WriteTable(w io.Writer, rows []Row) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "Hạng\tGiai đoạn\tMã\tĐơn vị\tHuyện\tĐiểm\tMức độ\tDấu hiệu")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Rank, StageVN(r.Stage), r.UnitCode, r.UnitName,
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Rank, review.Stage(r.Stage).Vietnamese(), r.UnitCode, r.UnitName,
 			r.DistrictName, FormatVN(r.Score, 2), r.Severity, strings.Join(r.Rules, " "))
 		for _, e := range r.Evidence {
 			fmt.Fprintf(tw, "\t\t\t  %s\tquan sát %s\tkỳ vọng %s\tngưỡng %s\t%s\n", e.RuleID, dash(FormatVN(float64(e.Observed), 2)),
@@ -144,7 +145,7 @@ func WriteXLSX(w io.Writer, rows []Row, title string) error {
 	}
 	err := write(list, listHeader(), func(add func([]any) error) error {
 		for _, r := range rows {
-			if err := add([]any{r.Year, StageVN(r.Stage), r.Rank, r.UnitCode, r.UnitName, r.DistrictCode, r.DistrictName,
+			if err := add([]any{r.Year, review.Stage(r.Stage).Vietnamese(), r.Rank, r.UnitCode, r.UnitName, r.DistrictCode, r.DistrictName,
 				r.Score, r.Severity, len(r.Rules), strings.Join(r.Rules, " "), r.Reason}); err != nil {
 				return err
 			}
@@ -157,7 +158,7 @@ func WriteXLSX(w io.Writer, rows []Row, title string) error {
 	err = write(evid, evidenceHeader(), func(add func([]any) error) error {
 		for _, r := range rows {
 			for _, e := range r.Evidence {
-				if err := add([]any{r.Year, StageVN(r.Stage), r.UnitCode, r.UnitName, e.RuleID, e.Family, e.Title,
+				if err := add([]any{r.Year, review.Stage(r.Stage).Vietnamese(), r.UnitCode, r.UnitName, e.RuleID, e.Family, e.Title,
 					val(e.Observed), val(e.Expected), val(e.Lower), val(e.Upper), val(e.Threshold), e.Score, e.Reason}); err != nil {
 					return err
 				}

@@ -20,6 +20,7 @@ import (
 	"rasoat/ingest"
 	"rasoat/ingest/problem"
 	"rasoat/ingest/remote"
+	"rasoat/review"
 )
 
 // Upload limits: what one request may carry, and how long validated files
@@ -106,6 +107,9 @@ type problemView struct {
 const msgNoSignIn = "Máy chủ này chưa bật đăng nhập nên không nhận tệp tải lên. Để tải tệp lên, quản trị viên cần khởi động máy chủ với tệp người dùng: rasoat serve --users TỆP."
 
 // who fills the signed-in user's part of the view.
+// Stages are the choices of the stage override, from review's one list.
+func (uploadView) Stages() []review.Stage { return review.Stages() }
+
 func (v *uploadView) who(a *auth, sess session) {
 	v.UserName, v.UserRole, v.CanUpload = sess.Name, sess.Role.Vietnamese(), mayUpload(sess.Role)
 	v.CSRF = a.csrf(sess)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"rasoat/review"
 	"sort"
 	"strings"
 )
@@ -188,7 +189,7 @@ func resolvePeriod(f FlagFilter, ps []Period) FlagFilter {
 
 func (q *Q) periods(ctx context.Context) ([]Period, error) {
 	rows, err := q.db.QueryContext(ctx, `SELECT year, stage, count(*) FROM anomalies GROUP BY year, stage
-		ORDER BY year DESC, CASE stage WHEN 'approved' THEN 4 WHEN 'reverified' THEN 3 WHEN 'official' THEN 2 WHEN 'preliminary' THEN 1 ELSE 0 END DESC`)
+		ORDER BY year DESC, `+review.RankSQL("stage")+` DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("đọc các kỳ có bất thường: %w", err)
 	}
@@ -600,14 +601,14 @@ ORDER BY e.unit_code, e.score DESC, e.rule_id`
 
 // sqlCommuneHistory: every row of a commune, with the first year of each
 // standard so a year with two standards can pick the newest.
-const sqlCommuneHistory = `
+var sqlCommuneHistory = `
 SELECT c.year, c.standard, c.stage, c.counted, c.is_baseline, c.unit_name, c.district_code, c.district_name, c.synthetic,
        c.total_households, c.poor_end, c.near_poor_end, c.poor_rate, c.near_poor_rate, c.reduction_pp,
        s.first_year
 FROM commune_year c LEFT JOIN ref_standard s USING (standard)
 WHERE c.unit_code = ?
 ORDER BY c.year, s.first_year NULLS FIRST, c.standard,
-         CASE c.stage WHEN 'preliminary' THEN 1 WHEN 'official' THEN 2 WHEN 'reverified' THEN 3 WHEN 'approved' THEN 4 ELSE 0 END`
+         ` + review.RankSQL("c.stage")
 
 // sqlPeersDistrict: the communes of the same district, same year, standard
 // and stage (the flagged commune included), highest reduction first.

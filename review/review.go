@@ -3,6 +3,8 @@ package review
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Stage is the step of a review a submission belongs to. Each stage of each
@@ -43,6 +45,27 @@ func (s Stage) Vietnamese() string {
 		return "phê duyệt"
 	}
 	return string(s)
+}
+
+// Label is the stage's word with a capital, for a heading or a choice in a
+// form ("Sơ bộ").
+func (s Stage) Label() string {
+	v := s.Vietnamese()
+	r, n := utf8.DecodeRuneInString(v)
+	return string(unicode.ToUpper(r)) + v[n:]
+}
+
+// RankSQL is a SQL expression giving the Rank of the stage held in column
+// col (0 for anything else), so that queries order stages from this one
+// list. The model macro stage_rank (sql/models/040) is checked against it.
+func RankSQL(col string) string {
+	var b strings.Builder
+	b.WriteString("CASE " + col)
+	for _, s := range Stages() {
+		fmt.Fprintf(&b, " WHEN '%s' THEN %d", s, s.Rank())
+	}
+	b.WriteString(" ELSE 0 END")
+	return b.String()
 }
 
 // ParseStage accepts the export codes and the Vietnamese words.

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"rasoat/data"
+	"rasoat/review"
 	"rasoat/store"
 )
 
@@ -279,5 +280,22 @@ func TestReverifiedCommuneFlowsIntoAreaTotals(t *testing.T) {
 	}
 	if _, ok := f.get("district_year", "702", 2019, "QD59_2015", "reverified"); ok {
 		t.Error("district 702 has no re-verified commune but got a re-verified row")
+	}
+}
+
+// The model macro stage_rank (sql/models/040) must order stages as
+// review.Stage.Rank does: the queries that order by review.RankSQL and the
+// models that pick the counted stage agree on one vocabulary.
+func TestStageRankMacroAgreesWithReview(t *testing.T) {
+	f := newFixture(t)
+	f.run()
+	for _, s := range append(review.Stages(), "draft") {
+		var got int
+		if err := f.db.QueryRow(`SELECT stage_rank(?)`, string(s)).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != s.Rank() {
+			t.Errorf("stage_rank(%q) = %d, review says %d", s, got, s.Rank())
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"rasoat/anomaly"
+	"rasoat/review"
 	"rasoat/store"
 )
 
@@ -27,9 +28,7 @@ func runAnomalies(ctx context.Context, e *env, args []string) int {
 	if *dbPath == "" || *year == 0 || fs.NArg() > 0 {
 		return usageErr(e, fs, "cần --db và --year")
 	}
-	switch *stage {
-	case "", "preliminary", "official", "reverified", "approved":
-	default:
+	if *stage != "" && review.Stage(*stage).Rank() == 0 {
 		return usageErr(e, fs, "giai đoạn phải là preliminary, official, reverified hoặc approved")
 	}
 	switch *format {
@@ -87,7 +86,7 @@ func writeAnomalies(w io.Writer, format string, rows []anomaly.Row, year int, st
 	case "xlsx":
 		title := fmt.Sprintf("Danh sách đơn vị cần phúc tra năm %d", year)
 		if stage != "" {
-			title += " (" + anomaly.StageVN(stage) + ")"
+			title += " (" + review.Stage(stage).Vietnamese() + ")"
 		}
 		return anomaly.WriteXLSX(w, rows, title)
 	}
