@@ -14,6 +14,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"rasoat/data/sharedtest"
 	"rasoat/ingest"
 	"rasoat/store"
 	"rasoat/transform"
@@ -127,10 +128,10 @@ func freshDB(b *testing.B, dir string) *store.DB {
 	if _, err := transform.LoadReference(ctx, db, nil); err != nil {
 		b.Fatal(err)
 	}
-	p := filepath.Join("..", "..", "shared", "data", "daklak_units_2019.csv")
+	p := sharedtest.Path(b, "daklak_units_2019.csv")
 	body, err := os.ReadFile(p)
 	if err != nil {
-		b.Fatalf("units list (../shared/data beside the repo): %v", err)
+		b.Fatal(err)
 	}
 	units, err := ingest.ReadUnits(p, bytes.NewReader(body))
 	if err != nil {

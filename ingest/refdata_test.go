@@ -8,16 +8,13 @@ import (
 	"testing"
 	"time"
 
+	"rasoat/data/sharedtest"
 	"rasoat/store"
 )
 
 func sharedData(t *testing.T, name string) string {
 	t.Helper()
-	p := filepath.Join("..", "..", "shared", "data", name)
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("reference file missing (../shared/data must sit beside the repo): %v", err)
-	}
-	return p
+	return sharedtest.Path(t, name)
 }
 
 func importUnitsFile(t *testing.T, db *store.DB, path string) *UnitsReport {

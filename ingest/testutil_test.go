@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"rasoat/data/sharedtest"
 	"rasoat/store"
 	"rasoat/transform"
 )
@@ -47,10 +48,10 @@ func daklakDB(t testing.TB, dir string) *store.DB {
 	if _, err := transform.LoadReference(ctx, db, nil); err != nil {
 		t.Fatal(err)
 	}
-	p := filepath.Join("..", "..", "shared", "data", "daklak_units_2019.csv")
+	p := sharedtest.Path(t, "daklak_units_2019.csv")
 	f, err := os.Open(p)
 	if err != nil {
-		t.Fatalf("reference file missing (../shared/data must sit beside the repo): %v", err)
+		t.Fatal(err)
 	}
 	defer f.Close()
 	units, err := ReadUnits(p, f)

@@ -4,11 +4,11 @@ import (
 	"context"
 	"math"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"rasoat/data/sharedtest"
 	"rasoat/ingest"
 )
 
@@ -128,11 +128,7 @@ func TestRestatedSplitWeights(t *testing.T) {
 
 func sharedData(t *testing.T, name string) string {
 	t.Helper()
-	p := filepath.Join("..", "..", "shared", "data", name)
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("reference file missing (../shared/data must sit beside the repo): %v", err)
-	}
-	return p
+	return sharedtest.Path(t, name)
 }
 
 // The real Đắk Lắk reorganisation of 1/7/2025 (NQ 1660/NQ-UBTVQH15): 180

@@ -4,7 +4,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"os"
-	"path/filepath"
+	"rasoat/data/sharedtest"
 	"sync"
 	"testing"
 
@@ -13,9 +13,9 @@ import (
 
 func dataFile(t testing.TB, name string) [][]string {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "..", "..", "shared", "data", name))
+	f, err := os.Open(sharedtest.Path(t, name))
 	if err != nil {
-		t.Skipf("reference data not available: %v", err)
+		t.Fatal(err)
 	}
 	defer f.Close()
 	recs, err := csv.NewReader(f).ReadAll()
