@@ -11,11 +11,10 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"fmt"
 	"math"
-	"strings"
 
 	"rasoat/ingest/vnnum"
+	"rasoat/query"
 	"rasoat/review"
 )
 
@@ -74,69 +73,76 @@ type Querier interface {
 }
 
 // List returns the ranked list for f with every row's evidence, ordered by
-// stage then rank. There is no row cap.
-func List(ctx context.Context, db Querier, f Filter) ([]Row, error) {
-	rows, err := db.QueryContext(ctx, `
-		SELECT year, stage, unit_code, coalesce(unit_name, ''), coalesce(district_code, ''), coalesce(district_name, ''),
-		       score, severity, array_to_string(rules, ','), reason_vi, rank
-		FROM anomalies
-		WHERE year = ? AND (? = '' OR stage = ?)
-		ORDER BY `+review.RankSQL("stage")+`, rank`, f.Year, f.Stage, f.Stage)
-	if err != nil {
-		return nil, fmt.Errorf("đọc danh sách bất thường năm %d: %w", f.Year, err)
+// stage then rank. There is no row cap. It reads through query, the one
+// resolver of the phúc tra list: the command line, the web pages and every
+// export get the same rows, ranks and evidence.
+func List(ctx context.Context, db *sql.DB, f Filter) ([]Row, error) {
+	q := query.New(db)
+	stages := []string{f.Stage}
+	if f.Stage == "" {
+		// every stage of the year that has flags, in review order
+		ok, err := q.HasAnomalies(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, query.ErrNoAnomalies
+		}
+		l, err := q.Flags(ctx, query.FlagFilter{Year: f.Year})
+		if err != nil {
+			return nil, err
+		}
+		stages = stages[:0]
+		for _, s := range review.Stages() {
+			for _, p := range l.Periods {
+				if p.Year == f.Year && p.Stage == string(s) {
+					stages = append(stages, p.Stage)
+				}
+			}
+		}
 	}
 	var out []Row
-	index := map[string]int{}
-	for rows.Next() {
-		var r Row
-		var rules string
-		if err := rows.Scan(&r.Year, &r.Stage, &r.UnitCode, &r.UnitName, &r.DistrictCode, &r.DistrictName,
-			&r.Score, &r.Severity, &rules, &r.Reason, &r.Rank); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("đọc danh sách bất thường: %w", err)
+	for _, st := range stages {
+		l, err := q.Flags(ctx, query.FlagFilter{Year: f.Year, Stage: st})
+		if err != nil {
+			return nil, err
 		}
-		if rules != "" {
-			r.Rules = strings.Split(rules, ",")
+		ev, err := q.FlagEvidence(ctx, l)
+		if err != nil {
+			return nil, err
 		}
-		index[r.Stage+"|"+r.UnitCode] = len(out)
-		out = append(out, r)
+		out = append(out, FromQuery(l.Flags, ev)...)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("đọc danh sách bất thường: %w", err)
-	}
-
-	ev, err := db.QueryContext(ctx, `
-		SELECT e.stage, e.unit_code, e.rule_id, e.family, coalesce(r.title_vi, e.rule_id),
-		       e.observed, e.expected, e.lower, e.upper, e.threshold, e.score, e.reason_vi
-		FROM anomaly_evidence e
-		LEFT JOIN ref_anomaly_rule r USING (rule_id)
-		WHERE e.year = ? AND (? = '' OR e.stage = ?)
-		ORDER BY e.stage, e.unit_code, e.score DESC, e.rule_id`, f.Year, f.Stage, f.Stage)
-	if err != nil {
-		return nil, fmt.Errorf("đọc bằng chứng bất thường năm %d: %w", f.Year, err)
-	}
-	defer ev.Close()
-	for ev.Next() {
-		var stage, unit string
-		var e Evidence
-		var obs, exp, lo, hi, th sql.NullFloat64
-		if err := ev.Scan(&stage, &unit, &e.RuleID, &e.Family, &e.Title, &obs, &exp, &lo, &hi, &th, &e.Score, &e.Reason); err != nil {
-			return nil, fmt.Errorf("đọc bằng chứng bất thường: %w", err)
-		}
-		e.Observed, e.Expected, e.Lower, e.Upper, e.Threshold = nan(obs), nan(exp), nan(lo), nan(hi), nan(th)
-		if i, ok := index[stage+"|"+unit]; ok {
-			out[i].Evidence = append(out[i].Evidence, e)
-		}
-	}
-	return out, ev.Err()
+	return out, nil
 }
 
-func nan(v sql.NullFloat64) Value {
-	if !v.Valid {
+// FromQuery turns query's flags and their evidence into rows: a missing
+// number (nil) becomes NaN, written empty in CSV and tables, null in JSON
+// and an empty cell in Excel.
+func FromQuery(flags []query.Flag, ev []query.Evidence) []Row {
+	out := make([]Row, len(flags))
+	index := map[string]int{}
+	for i, fl := range flags {
+		out[i] = Row{Year: fl.Year, Stage: fl.Stage, UnitCode: fl.UnitCode, UnitName: fl.UnitName,
+			DistrictCode: fl.DistrictCode, DistrictName: fl.DistrictName, Score: fl.Score, Severity: fl.Severity,
+			Rules: fl.Rules, Reason: fl.Reason, Rank: fl.Rank}
+		index[fl.Stage+"|"+fl.UnitCode] = i
+	}
+	for _, e := range ev {
+		if i, ok := index[e.Stage+"|"+e.UnitCode]; ok {
+			out[i].Evidence = append(out[i].Evidence, Evidence{RuleID: e.RuleID, Family: e.Family, Title: e.Title,
+				Observed: value(e.Observed), Expected: value(e.Expected), Lower: value(e.Lower), Upper: value(e.Upper),
+				Threshold: value(e.Threshold), Score: e.Score, Reason: e.Reason})
+		}
+	}
+	return out
+}
+
+func value(v *float64) Value {
+	if v == nil {
 		return Value(math.NaN())
 	}
-	return Value(v.Float64)
+	return Value(*v)
 }
 
 // FormatVN writes x with Vietnamese separators (1.234,5) and the given

@@ -158,7 +158,7 @@ func TestListContract(t *testing.T) {
 	if dup+badRank+badSev > 0 {
 		t.Errorf("duplicates %d, bad ranks %d, bad rows %d", dup, badRank, badSev)
 	}
-	rows, err := List(ctx, db, Filter{Year: 2019, Stage: "official"})
+	rows, err := List(ctx, db.DB, Filter{Year: 2019, Stage: "official"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,24 +6,48 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"rasoat/review"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/xuri/excelize/v2"
+
+	"rasoat/review"
 )
 
-// listHeader is the column header of the list in every format (Vietnamese,
-// for the inspectors who open the file).
-func listHeader() []string {
+// ListHeader is the column header of the list in every workbook, the
+// command line's and the web's (Vietnamese, for the inspectors who open
+// the file); ListCells gives a row's cells in that order.
+func ListHeader() []string {
 	return []string{"Năm", "Giai đoạn", "Hạng", "Mã đơn vị", "Tên đơn vị", "Mã huyện", "Tên huyện", "Điểm",
 		"Mức độ", "Số dấu hiệu", "Mã dấu hiệu", "Lý do chính"}
 }
 
-func evidenceHeader() []string {
+// EvidenceHeader is the column header of the evidence sheet in every
+// workbook; EvidenceCells gives one fired rule's cells in that order.
+func EvidenceHeader() []string {
 	return []string{"Năm", "Giai đoạn", "Mã đơn vị", "Tên đơn vị", "Mã dấu hiệu", "Nhóm", "Dấu hiệu", "Quan sát",
 		"Kỳ vọng", "Cận dưới", "Cận trên", "Ngưỡng", "Điểm", "Lý do"}
+}
+
+// ListCells is r's row of the list sheet: numbers stay numbers (Excel shows
+// them in the reader's locale).
+func ListCells(r Row) []any {
+	return []any{r.Year, review.Stage(r.Stage).Vietnamese(), r.Rank, r.UnitCode, r.UnitName, r.DistrictCode, r.DistrictName,
+		r.Score, r.Severity, len(r.Rules), strings.Join(r.Rules, " "), r.Reason}
+}
+
+// EvidenceCells is e's row of the evidence sheet; a rule without a number
+// leaves its cell empty.
+func EvidenceCells(r Row, e Evidence) []any {
+	val := func(v Value) any {
+		if math.IsNaN(float64(v)) {
+			return nil
+		}
+		return float64(v)
+	}
+	return []any{r.Year, review.Stage(r.Stage).Vietnamese(), r.UnitCode, r.UnitName, e.RuleID, e.Family, e.Title,
+		val(e.Observed), val(e.Expected), val(e.Lower), val(e.Upper), val(e.Threshold), e.Score, e.Reason}
 }
 
 // WriteTable writes the list for a terminal: one line per unit, then its
@@ -111,12 +135,6 @@ func WriteXLSX(w io.Writer, rows []Row, title string) error {
 	if _, err := f.NewSheet(evid); err != nil {
 		return fmt.Errorf("tạo sheet: %w", err)
 	}
-	val := func(v Value) any {
-		if math.IsNaN(float64(v)) {
-			return nil
-		}
-		return float64(v)
-	}
 	write := func(sheet string, head []string, body func(add func([]any) error) error) error {
 		sw, err := f.NewStreamWriter(sheet)
 		if err != nil {
@@ -143,10 +161,9 @@ func WriteXLSX(w io.Writer, rows []Row, title string) error {
 		}
 		return sw.Flush()
 	}
-	err := write(list, listHeader(), func(add func([]any) error) error {
+	err := write(list, ListHeader(), func(add func([]any) error) error {
 		for _, r := range rows {
-			if err := add([]any{r.Year, review.Stage(r.Stage).Vietnamese(), r.Rank, r.UnitCode, r.UnitName, r.DistrictCode, r.DistrictName,
-				r.Score, r.Severity, len(r.Rules), strings.Join(r.Rules, " "), r.Reason}); err != nil {
+			if err := add(ListCells(r)); err != nil {
 				return err
 			}
 		}
@@ -155,11 +172,10 @@ func WriteXLSX(w io.Writer, rows []Row, title string) error {
 	if err != nil {
 		return err
 	}
-	err = write(evid, evidenceHeader(), func(add func([]any) error) error {
+	err = write(evid, EvidenceHeader(), func(add func([]any) error) error {
 		for _, r := range rows {
 			for _, e := range r.Evidence {
-				if err := add([]any{r.Year, review.Stage(r.Stage).Vietnamese(), r.UnitCode, r.UnitName, e.RuleID, e.Family, e.Title,
-					val(e.Observed), val(e.Expected), val(e.Lower), val(e.Upper), val(e.Threshold), e.Score, e.Reason}); err != nil {
+				if err := add(EvidenceCells(r, e)); err != nil {
 					return err
 				}
 			}

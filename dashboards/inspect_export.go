@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/xuri/excelize/v2"
 
+	"rasoat/anomaly"
 	"rasoat/query"
 )
 
@@ -193,35 +194,35 @@ func flagWorkbook(l *query.FlagList, ev []query.Evidence, generated string) (*ex
 	if l.Synthetic {
 		head = append(head, []any{"Lưu ý", syntheticNote})
 	}
-	head = append(head, []any{}, []any{"Hạng", "Mã xã", "Tên xã", "Mã huyện", "Huyện", "Điểm", "Mức độ", "Số quy tắc", "Quy tắc", "Lý do"})
+	// the columns, ranks and empty cells of the command line's workbook
+	// (anomaly.ListCells): one list, one rank (the period's), one layout
+	list := anomaly.FromQuery(l.Flags, ev)
+	head = append(head, []any{}, strs(anomaly.ListHeader()))
 	rows := head
-	for i, fl := range l.Flags {
-		rows = append(rows, []any{i + 1, fl.UnitCode, fl.UnitName, fl.DistrictCode, fl.DistrictName, fl.Score, fl.Severity,
-			fl.NRules, strings.Join(fl.Rules, ", "), fl.Reason})
+	for _, r := range list {
+		rows = append(rows, anomaly.ListCells(r))
 	}
 	if err := writeRows(x, sheetList, rows); err != nil {
 		return nil, err
 	}
-	rows = [][]any{{"Hạng", "Mã xã", "Tên xã", "Mã quy tắc", "Nhóm", "Quy tắc", "Giá trị quan sát", "Giá trị kỳ vọng",
-		"Cận dưới", "Cận trên", "Ngưỡng", "Điểm", "Lý do"}}
-	rank := map[string]int{}
-	for i, fl := range l.Flags {
-		rank[fl.UnitCode] = i + 1
-	}
-	num := func(v *float64) any {
-		if v == nil {
-			return nil
+	rows = [][]any{strs(anomaly.EvidenceHeader())}
+	for _, r := range list {
+		for _, e := range r.Evidence {
+			rows = append(rows, anomaly.EvidenceCells(r, e))
 		}
-		return *v
-	}
-	for _, e := range ev {
-		rows = append(rows, []any{rank[e.UnitCode], e.UnitCode, e.UnitName, e.RuleID, e.Family, e.Title, num(e.Observed),
-			num(e.Expected), num(e.Lower), num(e.Upper), num(e.Threshold), e.Score, e.Reason})
 	}
 	if err := writeRows(x, sheetEvidence, rows); err != nil {
 		return nil, err
 	}
 	return x, nil
+}
+
+func strs(xs []string) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
 }
 
 func writeRows(x *excelize.File, sheet string, rows [][]any) error {

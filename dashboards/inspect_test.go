@@ -145,9 +145,10 @@ func TestInspectExcelKeepsFiltersAndReasons(t *testing.T) {
 		{"Tạo lúc", "14:05 ngày 30/10/2025"},
 		{"Lưu ý", syntheticNote},
 		nil,
-		{"Hạng", "Mã xã", "Tên xã", "Mã huyện", "Huyện", "Điểm", "Mức độ", "Số quy tắc", "Quy tắc", "Lý do"},
-		{"1", "990101", "Xã Một A", "9901", "Huyện Một", "7.5", "cao", "2", "S_PEER_REDUCTION, V_FLOW_POOR", "Giảm 15,00 điểm %, các xã cùng huyện giảm 1,00–1,67"},
-		{"2", "990102", querytest.HostileName, "9901", "Huyện Một", "2.5", "trung bình", "1", "S_HISTORY", querytest.HostileReason},
+		// the command line's columns (anomaly.ListHeader) and the period's ranks
+		{"Năm", "Giai đoạn", "Hạng", "Mã đơn vị", "Tên đơn vị", "Mã huyện", "Tên huyện", "Điểm", "Mức độ", "Số dấu hiệu", "Mã dấu hiệu", "Lý do chính"},
+		{"2024", "chính thức", "1", "990101", "Xã Một A", "9901", "Huyện Một", "7.5", "cao", "2", "S_PEER_REDUCTION V_FLOW_POOR", "Giảm 15,00 điểm %, các xã cùng huyện giảm 1,00–1,67"},
+		{"2024", "chính thức", "2", "990102", querytest.HostileName, "9901", "Huyện Một", "2.5", "trung bình", "1", "S_HISTORY", querytest.HostileReason},
 	}
 	if len(rows) != len(want) {
 		t.Fatalf("rows:\n%q", rows)
@@ -158,14 +159,14 @@ func TestInspectExcelKeepsFiltersAndReasons(t *testing.T) {
 		}
 	}
 	// Scores are numbers, not text.
-	if typ, _ := x.GetCellType(sheetList, "F12"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+	if typ, _ := x.GetCellType(sheetList, "H12"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
 		t.Errorf("score cell type %v", typ)
 	}
-	if f, _ := x.GetCellFormula(sheetList, "C13"); f != "" {
+	if f, _ := x.GetCellFormula(sheetList, "E13"); f != "" {
 		t.Errorf("hostile name became formula %q", f)
 	}
 	ev, _ := x.GetRows(sheetEvidence)
-	if len(ev) != 4 || ev[1][3] != "S_PEER_REDUCTION" || ev[1][6] != "15" || ev[1][9] != "1.6667" || ev[3][12] != querytest.HostileReason {
+	if len(ev) != 4 || ev[1][4] != "S_PEER_REDUCTION" || ev[1][7] != "15" || ev[1][10] != "1.6667" || ev[3][13] != querytest.HostileReason {
 		t.Errorf("evidence sheet:\n%q", ev)
 	}
 }

@@ -45,7 +45,7 @@ func runAnomalies(ctx context.Context, e *env, args []string) int {
 		return fail(e, "%v", err)
 	}
 	defer db.Close()
-	rows, err := anomaly.List(ctx, db, anomaly.Filter{Year: *year, Stage: *stage})
+	rows, err := anomaly.List(ctx, db.DB, anomaly.Filter{Year: *year, Stage: *stage})
 	if err != nil {
 		return fail(e, "%v", err)
 	}
