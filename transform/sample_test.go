@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -157,7 +158,18 @@ func benchTransform(b *testing.B, dbPath string) {
 	for _, s := range steps[:min(4, len(steps))] {
 		b.Logf("%-36s %v", s.Name, s.Duration.Round(time.Millisecond))
 	}
+	// the anomaly models (sql/models/2xx) are part of the run: their share
+	var anomalies time.Duration
+	for _, s := range last.Steps {
+		if strings.HasPrefix(s.Name, "2") {
+			anomalies += s.Duration
+		}
+	}
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	b.ReportMetric(float64(communes), "communes")
+	b.ReportMetric(anomalies.Seconds(), "anomaly-s")
+	b.ReportMetric(float64(ru.Maxrss)/(1<<20), "peak-GiB") // Maxrss is KiB on Linux
 }
 
 func benchScale() float64 {
@@ -192,6 +204,33 @@ func BenchmarkTransformSample10x(b *testing.B) {
 	benchTransform(b, path)
 }
 
+// BenchmarkTransformNational: the sample province replicated to national
+// size in one database: RASOAT_BENCH_COPIES copies (default 55: about
+// 11 000 communes and, at RASOAT_BENCH_SCALE 1, 27 M listed households
+// when every commune's list is copied too). Run it alone (bench/scale.sh):
+// the peak RSS it reports is the process's.
+func BenchmarkTransformNational(b *testing.B) {
+	k := 55
+	if v, err := strconv.Atoi(os.Getenv("RASOAT_BENCH_COPIES")); err == nil && v > 0 {
+		k = v
+	}
+	src, _ := sampleDB(b, benchScale())
+	path := copyDB(b, src)
+	ctx := context.Background()
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := replicate(ctx, db, k); err != nil {
+		b.Fatal(err)
+	}
+	var households int64
+	db.QueryRow(`SELECT count(*) FROM raw_household`).Scan(&households)
+	db.Close()
+	b.ReportMetric(float64(households), "households")
+	benchTransform(b, path)
+}
+
 func copyDB(tb testing.TB, src string) string {
 	tb.Helper()
 	data, err := os.ReadFile(src)
@@ -206,14 +245,16 @@ func copyDB(tb testing.TB, src string) string {
 }
 
 // replicate adds k−1 copies of every district and commune with codes
-// prefixed by the copy number, with their raw rows, sheets and crosswalk.
+// prefixed by "1" and the copy number, with their raw rows, sheets and crosswalk.
 func replicate(ctx context.Context, db *store.DB, k int) error {
 	var maxFile int64
 	if err := db.QueryRowContext(ctx, `SELECT max(file_id) FROM ingest_sheet`).Scan(&maxFile); err != nil {
 		return err
 	}
 	for i := 1; i < k; i++ {
-		pre := strconv.Itoa(i)
+		// "1" and a fixed-width copy number: a copy's district code is
+		// longer than 5 characters, so later copies never copy a copy
+		pre := fmt.Sprintf("1%0*d", len(strconv.Itoa(k-1)), i)
 		off := int64(i) * (maxFile + 1)
 		code := func(col string) string { // province codes stay; others get the prefix
 			return fmt.Sprintf(`CASE WHEN %[1]s IN (SELECT unit_code FROM ref_unit WHERE level = 'province') THEN %[1]s ELSE '%[2]s' || %[1]s END`, col, pre)
