@@ -273,25 +273,30 @@ func (g *Ingester) Reader(ctx context.Context, name string, r io.Reader) *FileRe
 	forms, probs := g.read(ctx, name, text)
 	forms = mergeContinued(forms)
 	rep.Problems = append(rep.Problems, probs...)
-	if probs.Rejects() {
-		rep.Status = Rejected
-		return rep
-	}
-	if len(forms) == 0 {
+	if len(forms) == 0 && !probs.Rejects() {
 		rep.Problems = append(rep.Problems, &problem.Problem{Code: problem.ENoForm, Severity: problem.Reject, File: name,
 			Message: "không tìm thấy biểu A, B, C hoặc D nào trong tệp"})
-		rep.Status = Rejected
-		return rep
 	}
+	// The forms are resolved and checked even when reading found errors:
+	// every problem of the file is reported at once (up to maxProblems),
+	// unless the file as a whole could not be read.
 	var loads []*load
-	for _, f := range forms {
-		l, probs := g.resolve(ctx, f)
-		rep.Problems = append(rep.Problems, probs...)
-		if l != nil {
-			loads = append(loads, l)
+	if !wholeFileProblem(probs) {
+		for _, f := range forms {
+			if len(f.Rows) == 0 && len(f.Households) == 0 {
+				rep.Problems = append(rep.Problems, &problem.Problem{Code: problem.ENoRows, Severity: problem.Reject, File: name, Sheet: f.Sheet,
+					Message: fmt.Sprintf("biểu %s chỉ có dòng tiêu đề, không có dòng số liệu nào", f.Meta.Form)})
+				continue
+			}
+			l, probs := g.resolve(ctx, f)
+			rep.Problems = append(rep.Problems, probs...)
+			if l != nil {
+				loads = append(loads, l)
+			}
 		}
 	}
 	if rep.Problems.Rejects() {
+		rep.Problems = capProblems(rep.Problems, maxProblems)
 		rep.Status = Rejected
 		return rep
 	}
@@ -309,6 +314,45 @@ func (g *Ingester) Reader(ctx context.Context, name string, r io.Reader) *FileRe
 	}
 	rep.Status, rep.FileID = Accepted, id
 	return rep
+}
+
+// maxProblems bounds the problems reported of one file: enough to fix a
+// file in one go, not so many that a file of garbage floods the page.
+const maxProblems = 200
+
+// capProblems keeps the first n problems, rejections first (they are what
+// must be fixed), and says how many more there were.
+func capProblems(l problem.List, n int) problem.List {
+	if len(l) <= n {
+		return l
+	}
+	sorted := make(problem.List, 0, len(l))
+	for _, p := range l {
+		if p.Severity == problem.Reject {
+			sorted = append(sorted, p)
+		}
+	}
+	for _, p := range l {
+		if p.Severity != problem.Reject {
+			sorted = append(sorted, p)
+		}
+	}
+	file := l[0].File
+	return append(sorted[:n:n], &problem.Problem{Code: problem.ETooManyProblems, Severity: problem.Warning, File: file,
+		Value: fmt.Sprint(len(l) - n), Message: fmt.Sprintf("còn %d vấn đề khác không liệt kê: hãy sửa các lỗi trên rồi nạp lại", len(l)-n)})
+}
+
+// wholeFileProblem: the file could not be read as a whole (too large,
+// unreadable, a zip bomb): its forms, if any, are not worth checking.
+func wholeFileProblem(l problem.List) bool {
+	for _, p := range l {
+		switch p.Code {
+		case problem.EFileUnreadable, problem.EFileFormat, problem.EZipBomb, problem.ETooManyRows, problem.ETooManyColumns, problem.ETooLarge,
+			problem.ENoForm, problem.EHeaderNotFound, problem.EColumnMissing, problem.EColumnDuplicate:
+			return true
+		}
+	}
+	return false
 }
 
 // source is what a file's provenance records of it, and how its text reads.

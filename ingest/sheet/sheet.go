@@ -98,7 +98,11 @@ type Form struct {
 	// D), the text of unknown columns keyed by their header text.
 	Extra      []map[string]string
 	Households []review.Household // Form D
-	Problems   problem.List       // warnings and rejecting problems of this form
+	// Columns says where each household field was read (Form D): the
+	// column letter, or its name in an export; for locating problems the
+	// caller finds (a household ID given twice).
+	Columns  map[string]string
+	Problems problem.List // warnings and rejecting problems of this form
 	// Continues is set on a form read from a sheet without a title block
 	// of its own that carries on the previous sheet's form of the same
 	// kind (one form printed over several sheets): its Meta was taken from
