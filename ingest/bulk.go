@@ -195,6 +195,10 @@ func (g *Ingester) bulkCSV(ctx context.Context, name string, body []byte, rep *F
 		return false // the full reader names both rows of each
 	}
 	l.bulk = b
+	if cov := g.checkCoverage(ctx, l); len(cov) > 0 {
+		rep.Problems, rep.Status = append(rep.Problems, cov...), Rejected
+		return true
+	}
 	rep.Problems = append(rep.Problems, form.Problems...)
 	rep.Problems = append(rep.Problems, probs...)
 	rep.addForms([]*load{l})

@@ -34,6 +34,11 @@ type Options struct {
 	Standard string
 	Unit     string // reporting unit code
 	DryRun   bool
+	// Partial: the files correct only the units they hold; the other units
+	// of the files they supersede keep counting. Without it a file that
+	// holds fewer units than the ones it supersedes is refused
+	// (E_FEWER_UNITS): a list cut short must not silently drop units.
+	Partial  bool
 	LoadedBy string
 	// IDKey keys the hash of household heads' ID numbers. Without a key a
 	// household list is refused: raw ID numbers must never be stored.
@@ -162,6 +167,7 @@ type Flags struct {
 	Standard string
 	Unit     string
 	DryRun   bool
+	Partial  bool   // the files correct only the units they hold (--partial)
 	LoadedBy string // kept from the parent when empty
 }
 
@@ -169,7 +175,7 @@ type Flags struct {
 // whose per-file flags are f: the upload page gets one per request.
 func (g *Ingester) With(f Flags) *Ingester {
 	opt := g.opt
-	opt.Year, opt.Stage, opt.Standard, opt.Unit, opt.DryRun = f.Year, f.Stage, f.Standard, f.Unit, f.DryRun
+	opt.Year, opt.Stage, opt.Standard, opt.Unit, opt.DryRun, opt.Partial = f.Year, f.Stage, f.Standard, f.Unit, f.DryRun, f.Partial
 	if f.LoadedBy != "" {
 		opt.LoadedBy = f.LoadedBy
 	}
@@ -293,6 +299,11 @@ func (g *Ingester) Reader(ctx context.Context, name string, r io.Reader) *FileRe
 			if l != nil {
 				loads = append(loads, l)
 			}
+		}
+	}
+	if !rep.Problems.Rejects() {
+		for _, l := range loads {
+			rep.Problems = append(rep.Problems, g.checkCoverage(ctx, l)...)
 		}
 	}
 	if rep.Problems.Rejects() {

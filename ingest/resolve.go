@@ -282,8 +282,12 @@ func (g *Ingester) reportingUnit(f sheet.Form, h *hierarchy) (Unit, *problem.Pro
 		return h.byCode[code], nil
 	}
 	// Exports carry codes: the reporting unit is the rows' common parent.
+	// A list of one commune's households is that commune's, as a form of
+	// one row is: a commune's corrected list must not count as its
+	// district's list cut short (E_FEWER_UNITS).
 	parents := map[string]bool{}
 	var only string
+	communes := map[string]bool{}
 	for _, r := range f.Rows {
 		if u, ok := h.byCode[r.UnitCode]; ok && !r.Total {
 			parents[u.Parent] = true
@@ -294,11 +298,12 @@ func (g *Ingester) reportingUnit(f sheet.Form, h *hierarchy) (Unit, *problem.Pro
 		if u, ok := h.byCode[hh.UnitCode]; ok {
 			parents[u.Parent] = true
 			only = u.Code
+			communes[u.Code] = true
 		}
 	}
 	if len(parents) == 1 {
 		for p := range parents {
-			if len(f.Rows) == 1 {
+			if len(f.Rows) == 1 || len(f.Rows) == 0 && len(communes) == 1 {
 				return h.byCode[only], nil
 			}
 			if u, ok := h.byCode[p]; ok {

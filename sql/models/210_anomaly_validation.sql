@@ -110,7 +110,8 @@ fired AS (
 -- file supersedes the earlier one for its form, year, standard, stage, unit)
 current_sheet AS (
     SELECT s.* FROM ingest_sheet s
-    QUALIFY s.file_id = max(s.file_id) OVER (PARTITION BY s.form, s.year, s.standard, s.stage, s.unit_code)
+    JOIN stg_current_file c ON c.file_id = s.file_id AND c.form = s.form AND c.year = s.year AND c.standard = s.standard
+                           AND c.stage = s.stage AND c.reporting_unit = s.unit_code
 ),
 findings AS (
     SELECT s.year, s.stage, coalesce(f.unit_code, s.unit_code) AS unit_code,

@@ -1,15 +1,10 @@
 -- Anomaly detection, part 4: the household lists (Form D) and complaints.
--- Only the current household file of each year, standard, stage and commune
--- counts (a corrected list supersedes the earlier one).
+-- Only the households that count (stg_household: a corrected list replaces
+-- the commune's list, a --partial one only the communes it holds).
 CREATE OR REPLACE TABLE anm_household AS
-WITH cur AS (
-    SELECT file_id, year, standard, stage, unit_code FROM ingest_sheet WHERE form = 'D'
-    QUALIFY file_id = max(file_id) OVER (PARTITION BY year, standard, stage, unit_code)
-)
 SELECT h.*,
        len(list_filter(h.deprivations, d -> d)) AS n_deprivations
-FROM raw_household h
-JOIN cur USING (file_id, year, standard, stage, unit_code);
+FROM stg_household h;
 
 CREATE OR REPLACE TABLE anm_ev_household AS
 WITH classed AS (
