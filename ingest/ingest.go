@@ -43,7 +43,7 @@ type Options struct {
 	// IDKey keys the hash of household heads' ID numbers. Without a key a
 	// household list is refused: raw ID numbers must never be stored.
 	IDKey    []byte
-	MaxBytes int64 // largest file accepted; 0 = 100 MiB
+	MaxBytes int64 // largest file accepted; 0 = DefaultMaxBytes
 	// Limits against hostile files, each refused with its own code:
 	// E_TOO_MANY_ROWS, E_TOO_MANY_COLUMNS, E_ZIP_BOMB. 0 = the sheet
 	// package's defaults.
@@ -57,6 +57,14 @@ type Options struct {
 	// off, so tests can hold its results against the full reader's.
 	fullReader bool
 }
+
+// DefaultMaxBytes is the largest file accepted without --max-bytes: a
+// 2-million-row household export is about 300 MB, so 1 GiB leaves room for
+// wide lists while the file (read whole into memory) still fits an old
+// laptop. The other limits are sheet.DefaultMaxRows, DefaultMaxCols and
+// DefaultMaxUnzipped; a zip bomb is caught by its compression ratio long
+// before the size limit (sheet/zipguard.go).
+const DefaultMaxBytes int64 = 1 << 30
 
 // Status is the outcome of one file.
 type Status string
@@ -152,7 +160,7 @@ type refCache struct {
 // New returns an Ingester writing to db.
 func New(db *store.DB, opt Options) *Ingester {
 	if opt.MaxBytes == 0 {
-		opt.MaxBytes = 100 << 20
+		opt.MaxBytes = DefaultMaxBytes
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now

@@ -35,8 +35,8 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 	partial := fs.Bool("partial", false, "tệp chỉ sửa các đơn vị có trong nó; các đơn vị khác của tệp trước vẫn giữ (không có cờ này, tệp ít đơn vị hơn tệp trước bị từ chối: E_FEWER_UNITS)")
 	asJSON := fs.Bool("json", false, "in báo cáo dạng JSON")
 	keyFile := fs.String("id-key-file", "", "tệp khóa băm số CCCD (mặc định: DB.idkey, tạo mới nếu chưa có; hoặc RASOAT_ID_KEY_FILE)")
-	maxBytes := fs.String("max-bytes", "100MB", "dung lượng tối đa của một tệp (E_TOO_LARGE)")
-	maxRows := fs.Int("max-rows", 0, "số dòng tối đa của một sheet hoặc tệp CSV (E_TOO_MANY_ROWS; 0 = 200.000)")
+	maxBytes := fs.String("max-bytes", "1GB", "dung lượng tối đa của một tệp (E_TOO_LARGE)")
+	maxRows := fs.Int("max-rows", 0, "số dòng tối đa của một sheet hoặc tệp CSV (E_TOO_MANY_ROWS; 0 = 5.000.000)")
 	maxCols := fs.Int("max-cols", 0, "số cột tối đa (E_TOO_MANY_COLUMNS; 0 = 200)")
 	maxUnzipped := fs.String("max-unzipped", "2GB", "dung lượng tối đa sau giải nén của tệp .xlsx (E_ZIP_BOMB)")
 	if code, ok := parse(fs, args); !ok {

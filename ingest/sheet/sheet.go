@@ -19,10 +19,12 @@ import (
 	"rasoat/review"
 )
 
-// Default limits: a commune-level Form D of a large district stays well
-// below them, a runaway or hostile file does not.
+// Default limits: a whole province's household list in one export (2
+// million rows, more households than any province of Đắk Lắk's size has)
+// loads without flags; a runaway or hostile file does not. An .xlsx sheet
+// holds at most 1 048 576 rows anyway; a list has ~30 columns, a form 15.
 const (
-	DefaultMaxRows = 200_000
+	DefaultMaxRows = 5_000_000
 	DefaultMaxCols = 200
 )
 
