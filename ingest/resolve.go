@@ -444,9 +444,8 @@ func (l *load) matchHouseholds(h *hierarchy) problem.List {
 // larger than its whole, more households leaving than there were. What
 // does not add up but may be a slip in one cell is a finding: the file
 // loads, the data-quality and anomaly views show it. A broken flow
-// identity (F_FLOW_IDENTITY) is such a finding, and the row's flows are
-// kept out of the counted views (stg_form_b, stg_form_c in
-// sql/models/020_stg_forms.sql): which cell is wrong cannot be known.
+// identity (F_FLOW_IDENTITY) is such a finding: the sample plants it for
+// the anomaly views (V_FLOW_POOR, I_FLOW_IDENTITY), which rank it.
 func checkRows(l *load) problem.List {
 	var out problem.List
 	add := func(sev problem.Severity, r review.Row, rule, field, found, expected, msg string) {
@@ -535,7 +534,7 @@ func checkRows(l *load) problem.List {
 			}
 			if lhs, rhs, ok := identity(r, "poor_end", []string{"poor_start", "poor_in_from_near_poor", "poor_in_repoor", "poor_in_new", "poor_in_other"},
 				[]string{"poor_out_to_near_poor", "poor_out_above_near_poor", "poor_out_other"}); ok && math.Abs(lhs-rhs) > 0.5 {
-				finding(r, problem.FFlowIdentity, "poor_end", num(lhs), num(rhs), "cuối kỳ ≠ đầu kỳ − giảm + tăng (cột 9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8): các số biến động của dòng này không được tính")
+				finding(r, problem.FFlowIdentity, "poor_end", num(lhs), num(rhs), "cuối kỳ ≠ đầu kỳ − giảm + tăng (cột 9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8)")
 			}
 		case review.FormC:
 			exceeds(r, "near_poor_start", []string{"near_poor_out_escaped", "near_poor_out_to_poor", "near_poor_out_other"}, "")
@@ -544,7 +543,7 @@ func checkRows(l *load) problem.List {
 			}
 			if lhs, rhs, ok := identity(r, "near_poor_end", []string{"near_poor_start", "near_poor_in_from_poor", "near_poor_in_re", "near_poor_in_new", "near_poor_in_other"},
 				[]string{"near_poor_out_escaped", "near_poor_out_to_poor", "near_poor_out_other"}); ok && math.Abs(lhs-rhs) > 0.5 {
-				finding(r, problem.FFlowIdentity, "near_poor_end", num(lhs), num(rhs), "cuối kỳ ≠ đầu kỳ − giảm + tăng: các số biến động của dòng này không được tính")
+				finding(r, problem.FFlowIdentity, "near_poor_end", num(lhs), num(rhs), "cuối kỳ ≠ đầu kỳ − giảm + tăng")
 			}
 		}
 	}

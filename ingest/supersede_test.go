@@ -172,29 +172,3 @@ func TestPartialCorrection(t *testing.T) {
 	}
 }
 
-// A row whose flow identity is broken loads (a finding) but does not count,
-// and the older file's row of that unit does not come back in its place.
-func TestBrokenIdentityDoesNotCount(t *testing.T) {
-	ctx := context.Background()
-	db := daklakDB(t, t.TempDir())
-	first := New(db, Options{}).Reader(ctx, "b1.csv", strings.NewReader(bRows(map[string]int{"24412": 344, "24415": 782, "24418": 500})))
-	// 24415: 300 − 10 − 5 − 1 + 0 + 0 + 498 + 0 = 782, printed 790
-	broken := strings.Replace(bRows(map[string]int{"24412": 344, "24415": 782, "24418": 500}), ",782\n", ",790\n", 1)
-	second := New(db, Options{}).Reader(ctx, "b2.csv", strings.NewReader(broken))
-	if first.Status != Accepted || second.Status != Accepted || countSeverity(second.Problems, "finding") != 1 {
-		t.Fatalf("%s\n%s", first.Summary(), second.Summary())
-	}
-	if _, err := transform.Run(ctx, db, transform.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	got := strings.Join(strs(t, db, `SELECT unit_code || '@' || file_id FROM stg_form_b ORDER BY unit_code`), " ")
-	if want := fmt.Sprintf("24412@%[1]d 24418@%[1]d", second.FileID); got != want {
-		t.Errorf("counted rows %s, want %s", got, want)
-	}
-	if n := strs(t, db, `SELECT count(*)::VARCHAR FROM raw_form_b WHERE unit_code = '24415'`); n[0] != "2" {
-		t.Errorf("raw rows of 24415: %v, want both kept", n)
-	}
-	if n := strs(t, db, `SELECT count(*)::VARCHAR FROM anm_ev_validation WHERE unit_code = '24415' AND rule_id = 'I_FLOW_IDENTITY'`); n[0] != "1" {
-		t.Errorf("I_FLOW_IDENTITY evidence for 24415: %v, want 1", n)
-	}
-}

@@ -8,12 +8,6 @@
 -- partial file after it, and each unit's row comes from the newest of them
 -- that holds the unit. (Ingest refuses a whole file that covers fewer units
 -- than the files it supersedes: E_FEWER_UNITS.)
---
--- A Form B or C row whose printed identity is broken (end ≠ start − outflows
--- + inflows, beyond rounding; F_FLOW_IDENTITY at ingest) does not count: which
--- of its cells is wrong cannot be known. It is dropped after the newest row
--- of its unit is chosen, so an older file's row does not come back in its
--- place; the finding stays in the anomaly views (I_FLOW_IDENTITY).
 CREATE OR REPLACE VIEW stg_current_file AS
 WITH s AS (
     SELECT form, year, standard, stage, unit_code AS reporting_unit, file_id, coalesce(bool_or(partial), false) AS partial
@@ -38,9 +32,7 @@ SELECT * FROM (
     WHERE NOT r.is_total
       AND r.file_id IN (SELECT file_id FROM stg_current_file WHERE form = 'B')
     QUALIFY row_number() OVER (PARTITION BY r.year, r.standard, r.stage, r.unit_code ORDER BY r.file_id DESC, r.source_row) = 1
-)
-WHERE NOT coalesce(abs(poor_end - (poor_start - poor_out_to_near_poor - poor_out_above_near_poor - poor_out_other
-                                   + poor_in_from_near_poor + poor_in_repoor + poor_in_new + poor_in_other)) > 0.5, false);
+);
 
 CREATE OR REPLACE VIEW stg_form_c AS
 SELECT * FROM (
@@ -49,6 +41,4 @@ SELECT * FROM (
     WHERE NOT r.is_total
       AND r.file_id IN (SELECT file_id FROM stg_current_file WHERE form = 'C')
     QUALIFY row_number() OVER (PARTITION BY r.year, r.standard, r.stage, r.unit_code ORDER BY r.file_id DESC, r.source_row) = 1
-)
-WHERE NOT coalesce(abs(near_poor_end - (near_poor_start - near_poor_out_escaped - near_poor_out_to_poor - near_poor_out_other
-                                        + near_poor_in_from_poor + near_poor_in_re + near_poor_in_new + near_poor_in_other)) > 0.5, false);
+);

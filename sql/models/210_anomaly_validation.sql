@@ -108,10 +108,11 @@ fired AS (
 ),
 -- the findings ingest recorded, only for files still current (a corrected
 -- file supersedes the earlier one for its form, year, standard, stage, unit)
+-- (the newest whole file and the --partial files after it, as stg_current_file)
 current_sheet AS (
     SELECT s.* FROM ingest_sheet s
-    JOIN stg_current_file c ON c.file_id = s.file_id AND c.form = s.form AND c.year = s.year AND c.standard = s.standard
-                           AND c.stage = s.stage AND c.reporting_unit = s.unit_code
+    QUALIFY s.file_id >= coalesce(max(s.file_id) FILTER (WHERE NOT coalesce(s.partial, false))
+                                  OVER (PARTITION BY s.form, s.year, s.standard, s.stage, s.unit_code), 0)
 ),
 findings AS (
     SELECT s.year, s.stage, coalesce(f.unit_code, s.unit_code) AS unit_code,
