@@ -1,10 +1,19 @@
 -- Anomaly detection, part 4: the household lists (Form D) and complaints.
 -- Only the households that count (stg_household: a corrected list replaces
 -- the commune's list, a --partial one only the communes it holds).
+-- (Read from the raw layer as stg_household does, not from it: the anomaly
+-- models run on their own in tests.)
 CREATE OR REPLACE TABLE anm_household AS
+WITH cur AS (
+    SELECT file_id FROM ingest_sheet WHERE form = 'D'
+    QUALIFY file_id >= coalesce(max(file_id) FILTER (WHERE NOT coalesce(partial, false))
+                                OVER (PARTITION BY year, standard, stage, unit_code), 0)
+)
 SELECT h.*,
        len(list_filter(h.deprivations, d -> d)) AS n_deprivations
-FROM stg_household h;
+FROM raw_household h
+WHERE h.file_id IN (SELECT file_id FROM cur)
+QUALIFY h.file_id = max(h.file_id) OVER (PARTITION BY h.year, h.standard, h.stage, h.unit_code);
 
 CREATE OR REPLACE TABLE anm_ev_household AS
 WITH classed AS (
