@@ -1,19 +1,15 @@
 -- Anomaly detection, part 4: the household lists (Form D) and complaints.
--- Only the households that count (stg_household: a corrected list replaces
--- the commune's list, a --partial one only the communes it holds).
--- (Read from the raw layer as stg_household does, not from it: the anomaly
--- models run on their own in tests.)
+-- Only the current household file of each year, standard, stage and commune
+-- counts (a corrected list supersedes the earlier one).
 CREATE OR REPLACE TABLE anm_household AS
 WITH cur AS (
-    SELECT file_id FROM ingest_sheet WHERE form = 'D'
-    QUALIFY file_id >= coalesce(max(file_id) FILTER (WHERE NOT coalesce(partial, false))
-                                OVER (PARTITION BY year, standard, stage, unit_code), 0)
+    SELECT file_id, year, standard, stage, unit_code FROM ingest_sheet WHERE form = 'D'
+    QUALIFY file_id = max(file_id) OVER (PARTITION BY year, standard, stage, unit_code)
 )
 SELECT h.*,
        len(list_filter(h.deprivations, d -> d)) AS n_deprivations
 FROM raw_household h
-WHERE h.file_id IN (SELECT file_id FROM cur)
-QUALIFY h.file_id = max(h.file_id) OVER (PARTITION BY h.year, h.standard, h.stage, h.unit_code);
+JOIN cur USING (file_id, year, standard, stage, unit_code);
 
 CREATE OR REPLACE TABLE anm_ev_household AS
 WITH classed AS (
