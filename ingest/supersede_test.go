@@ -171,4 +171,3 @@ func TestPartialCorrection(t *testing.T) {
 		t.Errorf("households after a partial district list: %s", got)
 	}
 }
-
