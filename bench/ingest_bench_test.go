@@ -45,8 +45,12 @@ func household(i int) []string {
 
 var hhHeader = []string{"household_id", "village", "head_name", "head_id", "ethnicity", "area", "members", "income_per_capita", "dep_01", "dep_02", "dep_03", "class_end", "change"}
 
-func householdCSV(b *testing.B) string {
-	p := filepath.Join(dataDir(b), fmt.Sprintf("households_%d.csv", benchRows))
+func householdCSV(b *testing.B) string { return householdCSVOf(b, benchRows) }
+
+// householdCSVOf is a plain household list of n rows (unique household and
+// head IDs).
+func householdCSVOf(b *testing.B, n int) string {
+	p := filepath.Join(dataDir(b), fmt.Sprintf("households_%d.csv", n))
 	if _, err := os.Stat(p); err == nil {
 		return p
 	}
@@ -56,7 +60,7 @@ func householdCSV(b *testing.B) string {
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
 	w.WriteString("year,stage,unit_code," + strings.Join(hhHeader, ",") + "\n")
-	for i := range benchRows {
+	for i := range n {
 		w.WriteString("2019,official,24418," + strings.Join(household(i), ",") + "\n")
 	}
 	if err := w.Flush(); err != nil {
@@ -214,5 +218,43 @@ func BenchmarkHouseholdXLSX(b *testing.B) {
 		b.StartTimer()
 	}
 	b.ReportMetric(benchRows*float64(b.N)/ours.Seconds(), "rows/s")
+	b.ReportMetric(peakRSS(), "peak-RSS-MiB")
+}
+
+// provinceRows is a whole province's household list in one export.
+const provinceRows = 2_000_000
+
+// BenchmarkHouseholdCSV2M loads a 2-million-row list with the default
+// limits (no --max-rows, no --max-bytes: it must be accepted as it is),
+// then DuckDB reads the same file into a table on its own, in the same run:
+// ratio = ours / DuckDB's.
+func BenchmarkHouseholdCSV2M(b *testing.B) {
+	path := householdCSVOf(b, provinceRows)
+	dir := b.TempDir()
+	var ours, theirs time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		db := freshDB(b, dir)
+		g := ingest.New(db, ingest.Options{IDKey: []byte("bench-key"), LoadedBy: "bench"}) // default limits
+		b.StartTimer()
+		t0 := time.Now()
+		rep := g.File(context.Background(), path)
+		ours += time.Since(t0)
+		b.StopTimer()
+		if rep.Status != ingest.Accepted || rep.Forms[0].Rows != provinceRows {
+			b.Fatalf("%s: %s", path, rep.Summary())
+		}
+		t0 = time.Now()
+		if _, err := db.Exec(fmt.Sprintf(`CREATE TABLE duck AS SELECT * FROM read_csv('%s')`, path)); err != nil {
+			b.Fatal(err)
+		}
+		theirs += time.Since(t0)
+		db.Close()
+		b.StartTimer()
+	}
+	n := float64(b.N)
+	b.ReportMetric(provinceRows*n/ours.Seconds(), "rows/s")
+	b.ReportMetric(provinceRows*n/theirs.Seconds(), "duckdb-rows/s")
+	b.ReportMetric(ours.Seconds()/theirs.Seconds(), "ratio")
 	b.ReportMetric(peakRSS(), "peak-RSS-MiB")
 }

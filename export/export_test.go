@@ -28,7 +28,7 @@ func fixtureDB(t *testing.T) *store.DB {
 			('70001', 'Xã Một', 'commune', 'Xã', '701', '77', '2000-01-01'),
 			('70004', 'Xã Hai', 'commune', 'Xã', '701', '77', '2000-01-01')`,
 		`INSERT INTO ingest_file VALUES (1, 'a.csv', 'sha1', 1, 'csv', now(), 'test'), (2, 'b.csv', 'sha2', 1, 'csv', now(), 'test')`,
-		`INSERT INTO ingest_sheet VALUES (1, 'csv', 'A', 2023, 'ND07_2021', 'official', '701', 2, 0), (2, 'csv', 'A', 2024, 'ND07_2021', 'official', '701', 2, 0)`,
+		`INSERT INTO ingest_sheet VALUES (1, 'csv', 'A', 2023, 'ND07_2021', 'official', '701', 2, 0, false), (2, 'csv', 'A', 2024, 'ND07_2021', 'official', '701', 2, 0, false)`,
 		`INSERT INTO raw_form_a (file_id, source_row, year, standard, stage, unit_code, is_total, total_households, poor_end, near_poor_end) VALUES
 			(1, 2, 2023, 'ND07_2021', 'official', '70001', false, 1000, 100, 50),
 			(1, 3, 2023, 'ND07_2021', 'official', '70004', false, 500, 60, 20),

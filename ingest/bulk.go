@@ -11,10 +11,12 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"hash/maphash"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -62,6 +64,47 @@ type bulkPart struct {
 	path  string   // the loader file (see scanPart)
 	rows  int      // households in it
 	units []string // unit code of each of the part's unit cells
+	ids   []rowIDs // per household: what must not repeat in a list
+}
+
+// rowIDs is a household's identity in a list, hashed to 64 bits: a
+// repeated household_id (within its commune) or head ID makes the bulk path
+// give way to the full reader, which names both rows. A collision of two
+// different IDs costs only that detour.
+type rowIDs struct {
+	unit     int32  // the part's unit index
+	id, head uint64 // 0: none
+}
+
+var idSeed = maphash.MakeSeed()
+
+// duplicates reports whether any household_id repeats within its unit or
+// any head ID repeats in the list, over all parts.
+func (b *bulkLoad) duplicates() bool {
+	var ids, heads []uint64
+	for _, p := range b.parts {
+		unitHash := make([]uint64, len(p.units))
+		for i, u := range p.units {
+			unitHash[i] = maphash.String(idSeed, u)
+		}
+		for _, r := range p.ids {
+			if r.id != 0 {
+				ids = append(ids, r.id^(unitHash[r.unit]*0x9e3779b97f4a7c15))
+			}
+			if r.head != 0 {
+				heads = append(heads, r.head)
+			}
+		}
+	}
+	for _, l := range [][]uint64{ids, heads} {
+		slices.Sort(l)
+		for i := 1; i < len(l); i++ {
+			if l[i] == l[i-1] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // bulkMinPart keeps small lists in one part: a goroutine per few rows
@@ -111,7 +154,7 @@ func (g *Ingester) bulkCSV(ctx context.Context, name string, body []byte, rep *F
 			progress = func(n int) { g.opt.Progress(name, min(n*len(parts), plan.Records), plan.Records) } // the first part speaks for all
 		}
 		b.parts[i].path = filepath.Join(dir, fmt.Sprintf("households-%d.tsv", i))
-		wg.Go(func() { results[i], errs[i] = g.scanPart(ctx, plan, p, i, b.parts[i].path, progress) })
+		wg.Go(func() { results[i], errs[i] = g.scanPart(ctx, plan, p, i, &b.parts[i], progress) })
 	}
 	wg.Wait()
 	if errors.Join(errs...) != nil || !plan.SetMetas(results) {
@@ -148,7 +191,14 @@ func (g *Ingester) bulkCSV(ctx context.Context, name string, body []byte, rep *F
 			b.parts[i].units = append(b.parts[i].units, l.codes[at])
 		}
 	}
+	if b.duplicates() {
+		return false // the full reader names both rows of each
+	}
 	l.bulk = b
+	if cov := g.checkCoverage(ctx, l); len(cov) > 0 {
+		rep.Problems, rep.Status = append(rep.Problems, cov...), Rejected
+		return true
+	}
 	rep.Problems = append(rep.Problems, form.Problems...)
 	rep.Problems = append(rep.Problems, probs...)
 	rep.addForms([]*load{l})
@@ -180,7 +230,8 @@ func (g *Ingester) bulkCSV(ctx context.Context, name string, body []byte, rep *F
 // scanPart reads part i of the list into its loader file, path: one line
 // per household, tab-separated in bulkColumns' order, the unit column
 // holding i<<unitBits + the part's own unit index. A dry run writes nothing.
-func (g *Ingester) scanPart(ctx context.Context, plan *sheet.Bulk, part sheet.Part, i int, path string, progress func(rows int)) (res sheet.PartResult, err error) {
+func (g *Ingester) scanPart(ctx context.Context, plan *sheet.Bulk, part sheet.Part, i int, bp *bulkPart, progress func(rows int)) (res sheet.PartResult, err error) {
+	path := bp.path
 	var dst io.Writer = io.Discard
 	if !g.opt.DryRun {
 		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
@@ -231,6 +282,14 @@ func (g *Ingester) scanPart(ctx context.Context, plan *sheet.Bulk, part sheet.Pa
 			return errBulkGiveUp
 		}
 		rows++
+		ids := rowIDs{unit: int32(r.Unit)}
+		if len(r.HouseholdID) > 0 {
+			ids.id = maphash.Bytes(idSeed, r.HouseholdID) | 1
+		}
+		if len(r.HeadIDHash) > 0 {
+			ids.head = maphash.Bytes(idSeed, r.HeadIDHash) | 1
+		}
+		bp.ids = append(bp.ids, ids)
 		if rows%8192 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err

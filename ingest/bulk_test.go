@@ -138,7 +138,11 @@ func TestBulkLoadsAsFullReader(t *testing.T) {
 		{"two districts: the province reports", mdList(5, "24418", "24121"), Options{IDKey: bulkKey}, true, Accepted},
 		{"commune of another district", mdList(5, "24418", "24121"), Options{IDKey: bulkKey, Unit: "652"}, false, Rejected},
 		{"Vietnamese notation: the full reader's", strings.Replace(mdList(3, "24418"), ",500000,", ",1.500.000,", 1), Options{IDKey: bulkKey}, false, Accepted},
-		{"a row of another year", strings.Replace(mdList(3, "24418"), "2019,", "2020,", 1), Options{IDKey: bulkKey}, false, Rejected},
+		{"a row of another year: two slices", strings.Replace(mdList(3, "24418"), "2019,", "2020,", 1), Options{IDKey: bulkKey}, false, Accepted},
+		{"a row of another year, --year 2019", strings.Replace(mdList(3, "24418"), "2019,", "2020,", 1), Options{IDKey: bulkKey, Year: 2019}, false, Rejected},
+		{"one household twice", strings.Replace(mdList(4, "24418"), "HH-000003", "HH-000001", 1), Options{IDKey: bulkKey}, false, Rejected},
+		{"one household id in two communes", strings.Replace(mdList(4, "24418", "24415"), "HH-000003", "HH-000002", 1), Options{IDKey: bulkKey}, true, Accepted},
+		{"one head twice", strings.Replace(mdList(4, "24418"), "066100000003", "066100000001", 1), Options{IDKey: bulkKey}, false, Rejected},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

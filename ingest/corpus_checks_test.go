@@ -85,6 +85,20 @@ var corpusChecks = map[string]func(t *testing.T, db *store.DB, id int64){
 			t.Errorf("cell text stored as %q, want verbatim %q", got, want)
 		}
 	},
+	// one file, two slices: each its own ingest_sheet row (its own
+	// supersede key), 13 rows each; Cư Prao (24415) by hand:
+	// 537 − 21 − 11 − 3 + 4 + 2 + 6 + 1 = 515 in both stages.
+	"b_export_two_stages.csv": func(t *testing.T, db *store.DB, id int64) {
+		got := strs(t, db, `SELECT sheet || ' ' || stage || ' ' || year || ' ' || unit_code || ' ' || rows FROM ingest_sheet WHERE file_id = ? ORDER BY stage`, id)
+		want := []string{"2019/official official 2019 652 13", "2019/preliminary preliminary 2019 652 13"}
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("slices %q, want %q", got, want)
+		}
+		ends := strs(t, db, `SELECT stage || '=' || poor_end FROM raw_form_b WHERE file_id = ? AND unit_code = '24415' ORDER BY stage`, id)
+		if strings.Join(ends, ",") != "official=515,preliminary=515" {
+			t.Errorf("Cư Prao poor_end by stage %v", ends)
+		}
+	},
 	"d_household_list.xlsx": func(t *testing.T, db *store.DB, id int64) {
 		hashes := strs(t, db, `SELECT coalesce(head_id_hash, '') FROM raw_household WHERE file_id = ?`, id)
 		for _, h := range hashes {

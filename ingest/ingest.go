@@ -34,11 +34,16 @@ type Options struct {
 	Standard string
 	Unit     string // reporting unit code
 	DryRun   bool
+	// Partial: the files correct only the units they hold; the other units
+	// of the files they supersede keep counting. Without it a file that
+	// holds fewer units than the ones it supersedes is refused
+	// (E_FEWER_UNITS): a list cut short must not silently drop units.
+	Partial  bool
 	LoadedBy string
 	// IDKey keys the hash of household heads' ID numbers. Without a key a
 	// household list is refused: raw ID numbers must never be stored.
 	IDKey    []byte
-	MaxBytes int64 // largest file accepted; 0 = 100 MiB
+	MaxBytes int64 // largest file accepted; 0 = DefaultMaxBytes
 	// Limits against hostile files, each refused with its own code:
 	// E_TOO_MANY_ROWS, E_TOO_MANY_COLUMNS, E_ZIP_BOMB. 0 = the sheet
 	// package's defaults.
@@ -52,6 +57,14 @@ type Options struct {
 	// off, so tests can hold its results against the full reader's.
 	fullReader bool
 }
+
+// DefaultMaxBytes is the largest file accepted without --max-bytes: a
+// 2-million-row household export is about 300 MB, so 1 GiB leaves room for
+// wide lists while the file (read whole into memory) still fits an old
+// laptop. The other limits are sheet.DefaultMaxRows, DefaultMaxCols and
+// DefaultMaxUnzipped; a zip bomb is caught by its compression ratio long
+// before the size limit (sheet/zipguard.go).
+const DefaultMaxBytes int64 = 1 << 30
 
 // Status is the outcome of one file.
 type Status string
@@ -147,7 +160,7 @@ type refCache struct {
 // New returns an Ingester writing to db.
 func New(db *store.DB, opt Options) *Ingester {
 	if opt.MaxBytes == 0 {
-		opt.MaxBytes = 100 << 20
+		opt.MaxBytes = DefaultMaxBytes
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
@@ -162,6 +175,7 @@ type Flags struct {
 	Standard string
 	Unit     string
 	DryRun   bool
+	Partial  bool   // the files correct only the units they hold (--partial)
 	LoadedBy string // kept from the parent when empty
 }
 
@@ -169,7 +183,7 @@ type Flags struct {
 // whose per-file flags are f: the upload page gets one per request.
 func (g *Ingester) With(f Flags) *Ingester {
 	opt := g.opt
-	opt.Year, opt.Stage, opt.Standard, opt.Unit, opt.DryRun = f.Year, f.Stage, f.Standard, f.Unit, f.DryRun
+	opt.Year, opt.Stage, opt.Standard, opt.Unit, opt.DryRun, opt.Partial = f.Year, f.Stage, f.Standard, f.Unit, f.DryRun, f.Partial
 	if f.LoadedBy != "" {
 		opt.LoadedBy = f.LoadedBy
 	}
@@ -273,25 +287,35 @@ func (g *Ingester) Reader(ctx context.Context, name string, r io.Reader) *FileRe
 	forms, probs := g.read(ctx, name, text)
 	forms = mergeContinued(forms)
 	rep.Problems = append(rep.Problems, probs...)
-	if probs.Rejects() {
-		rep.Status = Rejected
-		return rep
-	}
-	if len(forms) == 0 {
+	if len(forms) == 0 && !probs.Rejects() {
 		rep.Problems = append(rep.Problems, &problem.Problem{Code: problem.ENoForm, Severity: problem.Reject, File: name,
 			Message: "không tìm thấy biểu A, B, C hoặc D nào trong tệp"})
-		rep.Status = Rejected
-		return rep
 	}
+	// The forms are resolved and checked even when reading found errors:
+	// every problem of the file is reported at once (up to maxProblems),
+	// unless the file as a whole could not be read.
 	var loads []*load
-	for _, f := range forms {
-		l, probs := g.resolve(ctx, f)
-		rep.Problems = append(rep.Problems, probs...)
-		if l != nil {
-			loads = append(loads, l)
+	if !wholeFileProblem(probs) {
+		for _, f := range forms {
+			if len(f.Rows) == 0 && len(f.Households) == 0 {
+				rep.Problems = append(rep.Problems, &problem.Problem{Code: problem.ENoRows, Severity: problem.Reject, File: name, Sheet: f.Sheet,
+					Message: fmt.Sprintf("biểu %s chỉ có dòng tiêu đề, không có dòng số liệu nào", f.Meta.Form)})
+				continue
+			}
+			l, probs := g.resolve(ctx, f)
+			rep.Problems = append(rep.Problems, probs...)
+			if l != nil {
+				loads = append(loads, l)
+			}
+		}
+	}
+	if !rep.Problems.Rejects() {
+		for _, l := range loads {
+			rep.Problems = append(rep.Problems, g.checkCoverage(ctx, l)...)
 		}
 	}
 	if rep.Problems.Rejects() {
+		rep.Problems = capProblems(rep.Problems, maxProblems)
 		rep.Status = Rejected
 		return rep
 	}
@@ -309,6 +333,45 @@ func (g *Ingester) Reader(ctx context.Context, name string, r io.Reader) *FileRe
 	}
 	rep.Status, rep.FileID = Accepted, id
 	return rep
+}
+
+// maxProblems bounds the problems reported of one file: enough to fix a
+// file in one go, not so many that a file of garbage floods the page.
+const maxProblems = 200
+
+// capProblems keeps the first n problems, rejections first (they are what
+// must be fixed), and says how many more there were.
+func capProblems(l problem.List, n int) problem.List {
+	if len(l) <= n {
+		return l
+	}
+	sorted := make(problem.List, 0, len(l))
+	for _, p := range l {
+		if p.Severity == problem.Reject {
+			sorted = append(sorted, p)
+		}
+	}
+	for _, p := range l {
+		if p.Severity != problem.Reject {
+			sorted = append(sorted, p)
+		}
+	}
+	file := l[0].File
+	return append(sorted[:n:n], &problem.Problem{Code: problem.ETooManyProblems, Severity: problem.Warning, File: file,
+		Value: fmt.Sprint(len(l) - n), Message: fmt.Sprintf("còn %d vấn đề khác không liệt kê: hãy sửa các lỗi trên rồi nạp lại", len(l)-n)})
+}
+
+// wholeFileProblem: the file could not be read as a whole (too large,
+// unreadable, a zip bomb): its forms, if any, are not worth checking.
+func wholeFileProblem(l problem.List) bool {
+	for _, p := range l {
+		switch p.Code {
+		case problem.EFileUnreadable, problem.EFileFormat, problem.EZipBomb, problem.ETooManyRows, problem.ETooManyColumns, problem.ETooLarge,
+			problem.ENoForm, problem.EHeaderNotFound, problem.EColumnMissing, problem.EColumnDuplicate:
+			return true
+		}
+	}
+	return false
 }
 
 // source is what a file's provenance records of it, and how its text reads.

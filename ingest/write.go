@@ -51,8 +51,9 @@ func (g *Ingester) writeFile(w *store.Writer, id int64, rep *FileReport, size in
 		return err
 	}
 	for _, l := range loads {
-		if _, err := w.Exec(`INSERT INTO ingest_sheet VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			id, l.form.Sheet, string(l.form.Meta.Form), l.year, l.standard, string(l.stage), l.unit.Code, l.dataRows(), l.totalRows()); err != nil {
+		if _, err := w.Exec(`INSERT INTO ingest_sheet (file_id, sheet, form, year, standard, stage, unit_code, rows, total_rows, partial)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, l.form.Sheet, string(l.form.Meta.Form), l.year, l.standard, string(l.stage), l.unit.Code, l.dataRows(), l.totalRows(), g.opt.Partial); err != nil {
 			return err
 		}
 		var err error

@@ -47,7 +47,7 @@ func (f *fixture) full(year int, standard, stage, unit string, v map[string]int6
 		f.fileID++
 		id := f.fileID
 		f.exec(`INSERT INTO ingest_file VALUES (?, ?, ?, 1, 'csv', now(), 'test')`, id, fmt.Sprintf("f%d.csv", id), fmt.Sprintf("sha%d", id))
-		f.exec(`INSERT INTO ingest_sheet VALUES (?, 'csv', ?, ?, ?, ?, ?, 1, 0)`, id, form, year, standard, stage, unit)
+		f.exec(`INSERT INTO ingest_sheet VALUES (?, 'csv', ?, ?, ?, ?, ?, 1, 0, false)`, id, form, year, standard, stage, unit)
 		q := fmt.Sprintf(`INSERT INTO raw_form_%s (file_id, source_row, year, standard, stage, unit_code, is_total, %s)
 			VALUES (?, 2, ?, ?, ?, ?, false%s)`, strings.ToLower(form), strings.Join(cols, ", "), strings.Repeat(", ?", len(cols)))
 		f.exec(q, append([]any{id, year, standard, stage, unit}, args...)...)

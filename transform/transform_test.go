@@ -61,7 +61,7 @@ func (f *fixture) result(year int, standard, stage, rep string, rows ...[4]any) 
 	f.fileID++
 	id := f.fileID
 	f.exec(`INSERT INTO ingest_file VALUES (?, ?, ?, 1, 'xlsx', now(), 'test')`, id, fmt.Sprintf("f%d.xlsx", id), fmt.Sprintf("sha%d", id))
-	f.exec(`INSERT INTO ingest_sheet VALUES (?, 'Biểu 01', 'A', ?, ?, ?, ?, ?, 0)`, id, year, standard, stage, rep, len(rows))
+	f.exec(`INSERT INTO ingest_sheet VALUES (?, 'Biểu 01', 'A', ?, ?, ?, ?, ?, 0, false)`, id, year, standard, stage, rep, len(rows))
 	for i, r := range rows {
 		f.exec(`INSERT INTO raw_form_a (file_id, sheet, source_row, year, standard, stage, unit_code, is_total, total_households, poor_end, near_poor_end)
 			VALUES (?, 'Biểu 01', ?, ?, ?, ?, ?, false, ?, ?, ?)`, id, 10+i, year, standard, stage, r[0], r[1], r[2], r[3])

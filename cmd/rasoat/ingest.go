@@ -23,7 +23,7 @@ import (
 )
 
 func runIngest(ctx context.Context, e *env, args []string) int {
-	fs := flags(e, "ingest", "ingest (--db DB | --server URL [--user NAME]) [--year Y] [--stage preliminary|official|reverified|approved] [--unit CODE] [--standard S] [--dry-run] [--json] [--max-bytes N] [--max-rows N] [--max-cols N] [--max-unzipped N] FILE_OR_DIR...")
+	fs := flags(e, "ingest", "ingest (--db DB | --server URL [--user NAME]) [--year Y] [--stage preliminary|official|reverified|approved] [--unit CODE] [--standard S] [--dry-run] [--partial] [--json] [--max-bytes N] [--max-rows N] [--max-cols N] [--max-unzipped N] FILE_OR_DIR...")
 	dbPath := fs.String("db", "", "tệp cơ sở dữ liệu DuckDB")
 	server := fs.String("server", "", "gửi tệp tới máy chủ rasoat đang chạy (vd. http://localhost:8080) thay vì ghi trực tiếp")
 	user := fs.String("user", "", "với --server: tên đăng nhập cán bộ; mật khẩu đọc từ biến môi trường "+remote.PasswordEnv)
@@ -32,10 +32,11 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 	unit := fs.String("unit", "", "mã đơn vị báo cáo (ghi đè tiêu đề biểu)")
 	standard := fs.String("standard", "", "chuẩn nghèo: QD59_2015, ND07_2021, ND351_2025")
 	dry := fs.Bool("dry-run", false, "chỉ kiểm tra, không ghi")
+	partial := fs.Bool("partial", false, "tệp chỉ sửa các đơn vị có trong nó; các đơn vị khác của tệp trước vẫn giữ (không có cờ này, tệp ít đơn vị hơn tệp trước bị từ chối: E_FEWER_UNITS)")
 	asJSON := fs.Bool("json", false, "in báo cáo dạng JSON")
 	keyFile := fs.String("id-key-file", "", "tệp khóa băm số CCCD (mặc định: DB.idkey, tạo mới nếu chưa có; hoặc RASOAT_ID_KEY_FILE)")
-	maxBytes := fs.String("max-bytes", "100MB", "dung lượng tối đa của một tệp (E_TOO_LARGE)")
-	maxRows := fs.Int("max-rows", 0, "số dòng tối đa của một sheet hoặc tệp CSV (E_TOO_MANY_ROWS; 0 = 200.000)")
+	maxBytes := fs.String("max-bytes", "1GB", "dung lượng tối đa của một tệp (E_TOO_LARGE)")
+	maxRows := fs.Int("max-rows", 0, "số dòng tối đa của một sheet hoặc tệp CSV (E_TOO_MANY_ROWS; 0 = 5.000.000)")
 	maxCols := fs.Int("max-cols", 0, "số cột tối đa (E_TOO_MANY_COLUMNS; 0 = 200)")
 	maxUnzipped := fs.String("max-unzipped", "2GB", "dung lượng tối đa sau giải nén của tệp .xlsx (E_ZIP_BOMB)")
 	if code, ok := parse(fs, args); !ok {
@@ -47,7 +48,7 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 	if *user != "" && *server == "" {
 		return usageErr(e, fs, "--user chỉ dùng với --server")
 	}
-	fl := ingest.Flags{Year: *year, Unit: *unit, Standard: *standard, DryRun: *dry}
+	fl := ingest.Flags{Year: *year, Unit: *unit, Standard: *standard, DryRun: *dry, Partial: *partial}
 	if *stage != "" {
 		s, err := review.ParseStage(*stage)
 		if err != nil {
@@ -91,7 +92,7 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 	if *keyFile == "" {
 		*keyFile = *dbPath + ".idkey"
 	}
-	opt := ingest.Options{Year: fl.Year, Stage: fl.Stage, Unit: fl.Unit, Standard: fl.Standard, DryRun: fl.DryRun, LoadedBy: loadedBy("cli"),
+	opt := ingest.Options{Year: fl.Year, Stage: fl.Stage, Unit: fl.Unit, Standard: fl.Standard, DryRun: fl.DryRun, Partial: fl.Partial, LoadedBy: loadedBy("cli"),
 		MaxBytes: mb, MaxRows: *maxRows, MaxCols: *maxCols, MaxUnzipped: mu}
 	if opt.IDKey, err = pipeline.IDKey(*keyFile); err != nil {
 		return fail(e, "khóa băm: %v", err)

@@ -15,6 +15,7 @@ import (
 	"rasoat/cases/userstest"
 	"rasoat/ingest/remote"
 	"rasoat/store"
+	"rasoat/transform"
 )
 
 const childArgsEnv = "RASOAT_TEST_CLI_ARGS" // tab-separated args of a child run
@@ -141,5 +142,43 @@ func TestIngestThroughServer(t *testing.T) {
 	<-done
 	if _, ok := remote.Read(dbPath); ok {
 		t.Error("DB.server left behind after the server stopped")
+	}
+}
+
+// --partial: a file of one commune of a two-commune district file is
+// refused as E_FEWER_UNITS without it, loaded with it.
+func TestIngestPartialFlag(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "r.duckdb")
+	if code, out, errs := runCLI(t, "units", "import", "--db", dbPath, testUnits(t, dir)); code != exitOK {
+		t.Fatalf("units import: %s %s", out, errs)
+	}
+	const head = "year,stage,unit_code,total_households,poor_end,near_poor_end\n"
+	whole := filepath.Join(dir, "huyen.csv")
+	os.WriteFile(whole, []byte(head+"2019,official,70001,1000,128,97\n2019,official,70004,500,50,20\n"), 0o644)
+	// a district file again (its name says so), with only Ea Kao: the
+	// --unit says who reports, so it supersedes the district's file
+	fix := filepath.Join(dir, "huyen_sua.csv")
+	os.WriteFile(fix, []byte(head+"2019,official,70001,1000,130,97\n"), 0o644)
+	if code, o, errs := runCLI(t, "ingest", "--db", dbPath, whole); code != exitOK {
+		t.Fatalf("whole: %d %s %s", code, o, errs)
+	}
+	if code, o, _ := runCLI(t, "ingest", "--db", dbPath, "--unit", "701", fix); code != exitFail || !strings.Contains(o, "E_FEWER_UNITS") || !strings.Contains(o, "70004") {
+		t.Errorf("without --partial: exit %d %q", code, o)
+	}
+	if code, o, errs := runCLI(t, "ingest", "--db", dbPath, "--unit", "701", "--partial", fix); code != exitOK {
+		t.Errorf("with --partial: exit %d %q %q", code, o, errs)
+	}
+	db, err := store.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := transform.Run(context.Background(), db, transform.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	if err := db.QueryRow(`SELECT string_agg(unit_code || '=' || poor_end, ' ' ORDER BY unit_code) FROM stg_form_a`).Scan(&got); err != nil || got != "70001=130 70004=50" {
+		t.Errorf("counted after --partial: %q, %v", got, err)
 	}
 }

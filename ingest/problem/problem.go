@@ -47,11 +47,18 @@ const (
 	ETooManyColumns    = "E_TOO_MANY_COLUMNS"
 	EZipBomb           = "E_ZIP_BOMB"
 	ENoRows            = "E_NO_ROWS"
-	WBlankCount        = "W_BLANK_COUNT"    // blank or "-" read as 0
-	WUnknownColumn     = "W_UNKNOWN_COLUMN" // kept in raw extra, reported
-	FTotalMismatch     = "F_TOTAL_MISMATCH" // a total row ≠ the sum of its rows
-	FFlowIdentity      = "F_FLOW_IDENTITY"  // form B/C identity broken
-	FRateMismatch      = "F_RATE_MISMATCH"  // printed rate ≠ recomputed ± 0,01
+	ECountTooLarge     = "E_COUNT_TOO_LARGE"       // past a plausible bound (never wraps to a negative)
+	EPartExceedsTotal  = "E_PART_EXCEEDS_TOTAL"    // poor > households, em_poor > em_households…
+	EOutflowExceeds    = "E_OUTFLOW_EXCEEDS_STOCK" // outflows > the stock at the start
+	EHouseholdDup      = "E_HOUSEHOLD_DUPLICATE"   // one household_id twice in one commune's list
+	EHeadIDDup         = "E_HEAD_ID_DUPLICATE"     // one head's ID number twice in one list
+	EFewerUnits        = "E_FEWER_UNITS"           // covers fewer units than the file it supersedes, without --partial
+	ETooManyProblems   = "E_TOO_MANY_PROBLEMS"     // the list was cut: how many more there are
+	WBlankCount        = "W_BLANK_COUNT"           // blank or "-" read as 0
+	WUnknownColumn     = "W_UNKNOWN_COLUMN"        // kept in raw extra, reported
+	FTotalMismatch     = "F_TOTAL_MISMATCH"        // a total row ≠ the sum of its rows
+	FFlowIdentity      = "F_FLOW_IDENTITY"         // form B/C identity broken
+	FRateMismatch      = "F_RATE_MISMATCH"         // printed rate ≠ recomputed ± 0,01
 	FPartExceedsTotal  = "F_PART_EXCEEDS_TOTAL"
 	FIncomeDeprivation = "F_INCOME_DEPRIVATION_SUM"
 )

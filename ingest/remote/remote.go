@@ -26,7 +26,7 @@ import (
 )
 
 // UploadPath is the server's upload API: multipart files under "file", and
-// the fields year, stage, unit, standard and dry_run. It answers a JSON
+// the fields year, stage, unit, standard, dry_run and partial. It answers a JSON
 // list of ingest.FileReport, one per file, in order.
 const UploadPath = "/api/upload"
 
@@ -151,7 +151,10 @@ func writeForm(mw *multipart.Writer, files []string, f ingest.Flags) error {
 	if f.DryRun {
 		fields["dry_run"] = "1"
 	}
-	for _, k := range []string{"year", "stage", "unit", "standard", "dry_run"} {
+	if f.Partial {
+		fields["partial"] = "1"
+	}
+	for _, k := range []string{"year", "stage", "unit", "standard", "dry_run", "partial"} {
 		if v := fields[k]; v != "" {
 			if err := mw.WriteField(k, v); err != nil {
 				return err
@@ -203,6 +206,10 @@ func ParseForm(get func(string) string) (ingest.Flags, error) {
 	switch strings.TrimSpace(get("dry_run")) {
 	case "1", "true", "on", "yes":
 		f.DryRun = true
+	}
+	switch strings.TrimSpace(get("partial")) {
+	case "1", "true", "on", "yes":
+		f.Partial = true
 	}
 	return f, nil
 }

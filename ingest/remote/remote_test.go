@@ -61,7 +61,7 @@ func TestUpload(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	flags := ingest.Flags{Year: 2024, Stage: review.Official, Unit: "645", DryRun: true}
+	flags := ingest.Flags{Year: 2024, Stage: review.Official, Unit: "645", DryRun: true, Partial: true}
 
 	tests := []struct {
 		name    string

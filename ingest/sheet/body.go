@@ -129,6 +129,10 @@ func readValue(l loc, src valueSource, r, c int, raw string, sp spec) (v float64
 	case blank:
 		return 0, true, problem.List{l.at(problem.WBlankCount, problem.Warning, r, c, sp.name, text, "",
 			fmt.Sprintf("Ô trống hoặc \"-\" ở cột %q được đọc là 0", sp.header))}
+	case math.IsNaN(v) || math.IsInf(v, 0) || sp.kind == kindCount && v > MaxCount:
+		// never let a count wrap: "99999999999999999999" or 1e30 is refused
+		return 0, false, problem.List{l.at(problem.ECountTooLarge, problem.Reject, r, c, sp.name, text, fmt.Sprintf("≤ %d", MaxCount),
+			fmt.Sprintf("%s ở cột %q quá lớn, không thể đúng", what, sp.header))}
 	case v < 0 && sp.kind != kindRate:
 		return v, false, problem.List{l.at(problem.ECountNegative, problem.Reject, r, c, sp.name, text, "số không âm",
 			fmt.Sprintf("%s ở cột %q không được âm", what, sp.header))}

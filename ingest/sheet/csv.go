@@ -230,8 +230,10 @@ func ReadCSV(ctx context.Context, name string, r io.Reader, opt Options) ([]Form
 		hr = newHouseholdReader(h, l, src, opt.HashID, "", unknownCols)
 		hr.tidy = true
 	}
-	metaSeen := map[string]string{} // column → first value
-	metaRow := map[string]int{}
+	// A machine export may hold several slices (year, stage, standard):
+	// each row says its own. Every row's slice is kept beside it, and the
+	// rows are split into one form per slice at the end.
+	sl := newSlicer(cols, l)
 	n := 0
 	for {
 		rec, line, err := next()
@@ -259,28 +261,13 @@ func ReadCSV(ctx context.Context, name string, r io.Reader, opt Options) ([]Form
 			continue
 		}
 		r := line - 1
-		for _, mc := range []string{"year", "stage", "standard"} {
-			c, ok := cols[mc]
-			if !ok {
-				continue
-			}
-			v := text(rec, c)
-			if v == "" {
-				continue
-			}
-			if first, seen := metaSeen[mc]; seen {
-				if first != v {
-					fm.Problems = append(fm.Problems, l.at(problem.EMetaConflict, problem.Reject, r, c, mc, v, first,
-						fmt.Sprintf("Cột %s có giá trị khác nhau trong cùng một tệp: %q ở dòng %d, %q ở dòng %d", mc, first, metaRow[mc], v, r+1)))
-				}
-				continue
-			}
-			metaSeen[mc], metaRow[mc] = v, r+1
-			fm.Problems = append(fm.Problems, setCSVMeta(&fm.Meta, mc, v, l, r, c)...)
-		}
+		key := sl.key(rec, r)
 		if hr != nil {
 			before := len(hr.out)
 			hr.add(r, rec)
+			if len(hr.out) > before {
+				sl.keep(key, r)
+			}
 			if c, ok := cols["head_id_hash"]; ok && len(hr.out) > before && hr.out[before].HeadIDHash == "" {
 				// A previous export carries the hash, never the raw ID.
 				hr.out[before].HeadIDHash = text(rec, c)
@@ -312,12 +299,21 @@ func ReadCSV(ctx context.Context, name string, r io.Reader, opt Options) ([]Form
 		}
 		fm.Rows = append(fm.Rows, row)
 		fm.Extra = append(fm.Extra, extraOf(rec, unknownCols, h.labels))
+		sl.keep(key, r)
 	}
 	if hr != nil {
-		fm.Households, fm.Extra = hr.out, hr.extra
+		fm.Households, fm.Extra, fm.Columns = hr.out, hr.extra, hr.columns()
+		if c, ok := cols["head_id_hash"]; ok && fm.Columns["head_id"] == "" {
+			fm.Columns["head_id"] = l.colNames[c]
+		}
 		fm.Problems = append(fm.Problems, hr.probs...)
 	}
-	return []Form{fm}, fm.Problems
+	forms := sl.split(fm)
+	var all problem.List
+	for _, f := range forms {
+		all = append(all, f.Problems...)
+	}
+	return forms, all
 }
 
 // header2 builds the column map of a tidy export.

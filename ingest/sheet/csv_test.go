@@ -57,9 +57,11 @@ func TestReadCSV(t *testing.T) {
 			},
 		},
 		{
-			name:     "conflicting years",
-			in:       bHead + "\n2019,official,24181,,1,0,0,0,0,0,0,0,1\n2020,official,24184,,1,0,0,0,0,0,0,0,1\n",
-			problems: []wantProblem{{code: problem.EMetaConflict, row: 3, col: "year", field: "year"}},
+			// two years are two slices (TestReadCSVSlices); a row without a
+			// year among them belongs to neither
+			name:     "blank year among two years",
+			in:       bHead + "\n2019,official,24181,,1,0,0,0,0,0,0,0,1\n2020,official,24184,,1,0,0,0,0,0,0,0,1\n,official,24187,,1,0,0,0,0,0,0,0,1\n",
+			problems: []wantProblem{{code: problem.EYearMissing, row: 4, col: "year", field: "year"}},
 		},
 		{
 			name:     "count not a number, negative, not whole",

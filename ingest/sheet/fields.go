@@ -23,6 +23,14 @@ const (
 	kindHeadID                  // hashed, never kept raw
 )
 
+// MaxCount bounds every count of a form: more households or persons than
+// live in Viet Nam cannot be right, and a larger value (1e30) must never
+// reach an integer column, where it would wrap to a negative number.
+const MaxCount = 100_000_000
+
+// MaxMembers bounds the persons of one household (Form D).
+const MaxMembers = 99
+
 // spec is one column the reader looks for.
 type spec struct {
 	name     string

@@ -74,6 +74,18 @@ func (hr *householdReader) add(r int, row []string) bool {
 	return true
 }
 
+// columns names where each field of the list is read.
+func (hr *householdReader) columns() map[string]string {
+	m := map[string]string{}
+	for c, sp := range hr.h.cols {
+		m[sp.name] = hr.l.column(c)
+	}
+	if hr.h.code >= 0 {
+		m["unit_code"] = hr.l.column(hr.h.code)
+	}
+	return m
+}
+
 func (hr *householdReader) invalid(r, c int, sp spec, v, expected string) {
 	hr.probs = append(hr.probs, hr.l.at(problem.EValueInvalid, problem.Reject, r, c, sp.name, v, expected,
 		fmt.Sprintf("Giá trị ở cột %q không hợp lệ", sp.header)))
@@ -102,7 +114,11 @@ func (hr *householdReader) set(hh *review.Household, r, c int, raw string, sp sp
 	case kindCount:
 		v, ok, ps := readValue(hr.l, hr.src, r, c, raw, sp)
 		hr.probs = append(hr.probs, ps...)
-		if ok {
+		switch {
+		case ok && v > MaxMembers:
+			hr.probs = append(hr.probs, hr.l.at(problem.ECountTooLarge, problem.Reject, r, c, sp.name, raw, fmt.Sprintf("≤ %d", MaxMembers),
+				fmt.Sprintf("Số nhân khẩu ở cột %q quá lớn cho một hộ", sp.header)))
+		case ok:
 			hh.Members = int(v)
 		}
 	case kindNumber:

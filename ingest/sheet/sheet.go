@@ -19,10 +19,12 @@ import (
 	"rasoat/review"
 )
 
-// Default limits: a commune-level Form D of a large district stays well
-// below them, a runaway or hostile file does not.
+// Default limits: a whole province's household list in one export (2
+// million rows, more households than any province of Đắk Lắk's size has)
+// loads without flags; a runaway or hostile file does not. An .xlsx sheet
+// holds at most 1 048 576 rows anyway; a list has ~30 columns, a form 15.
 const (
-	DefaultMaxRows = 200_000
+	DefaultMaxRows = 5_000_000
 	DefaultMaxCols = 200
 )
 
@@ -98,7 +100,11 @@ type Form struct {
 	// D), the text of unknown columns keyed by their header text.
 	Extra      []map[string]string
 	Households []review.Household // Form D
-	Problems   problem.List       // warnings and rejecting problems of this form
+	// Columns says where each household field was read (Form D): the
+	// column letter, or its name in an export; for locating problems the
+	// caller finds (a household ID given twice).
+	Columns  map[string]string
+	Problems problem.List // warnings and rejecting problems of this form
 	// Continues is set on a form read from a sheet without a title block
 	// of its own that carries on the previous sheet's form of the same
 	// kind (one form printed over several sheets): its Meta was taken from

@@ -308,7 +308,7 @@ func readGrid(g [][]string, src valueSource, l loc, opt Options, merged bool) ([
 					break
 				}
 			}
-			fm.Households, fm.Extra = hr.out, hr.extra
+			fm.Households, fm.Extra, fm.Columns = hr.out, hr.extra, hr.columns()
 			fm.Problems = append(fm.Problems, hr.probs...)
 		} else {
 			rows, extra, ps, e := readSummaryBody(g, h, src, l, unknownCols)
@@ -368,7 +368,7 @@ func streamHouseholds(ctx context.Context, sr *sheetRows, g [][]string, h header
 		}
 		done = !hr.add(r, row)
 	}
-	fm.Households, fm.Extra = hr.out, hr.extra
+	fm.Households, fm.Extra, fm.Columns = hr.out, hr.extra, hr.columns()
 	fm.Problems = append(fm.Problems, hr.probs...)
 	fm.Problems = append(fm.Problems, sr.probs...)
 	return []Form{fm}, nil

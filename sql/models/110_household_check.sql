@@ -1,13 +1,20 @@
 -- Household lists (Form D) against the standard and against the forms.
 --
--- stg_household: the rows that count, as for forms A–C: the newest file per
--- year, standard, stage and reporting unit; one row per household.
+-- stg_household: the rows that count, as for forms A–C: the current files
+-- of each year, standard, stage and reporting unit (stg_current_file: the
+-- newest whole list and the partial lists after it); each commune's
+-- households come whole from the newest of them holding the commune (a
+-- corrected list replaces the commune's list, households dropped from it
+-- included); one row per household.
 CREATE OR REPLACE VIEW stg_household AS
-SELECT h.*
-FROM raw_household h
-WHERE h.file_id IN (SELECT file_id FROM stg_current_file WHERE form = 'D')
-QUALIFY row_number() OVER (PARTITION BY h.year, h.standard, h.stage, h.unit_code, coalesce(h.household_id, h.source_row::VARCHAR)
-                           ORDER BY h.file_id DESC, h.source_row) = 1;
+SELECT * FROM (
+    SELECT h.*
+    FROM raw_household h
+    WHERE h.file_id IN (SELECT file_id FROM stg_current_file WHERE form = 'D')
+    QUALIFY h.file_id = max(h.file_id) OVER (PARTITION BY h.year, h.standard, h.stage, h.unit_code)
+)
+QUALIFY row_number() OVER (PARTITION BY year, standard, stage, unit_code, coalesce(household_id, source_row::VARCHAR)
+                           ORDER BY file_id DESC, source_row) = 1;
 
 -- household_class: each household's class recomputed under its year's
 -- standard (ref_standard), beside the class that was reported.

@@ -108,9 +108,11 @@ fired AS (
 ),
 -- the findings ingest recorded, only for files still current (a corrected
 -- file supersedes the earlier one for its form, year, standard, stage, unit)
+-- (the newest whole file and the --partial files after it, as stg_current_file)
 current_sheet AS (
     SELECT s.* FROM ingest_sheet s
-    QUALIFY s.file_id = max(s.file_id) OVER (PARTITION BY s.form, s.year, s.standard, s.stage, s.unit_code)
+    QUALIFY s.file_id >= coalesce(max(s.file_id) FILTER (WHERE NOT coalesce(s.partial, false))
+                                  OVER (PARTITION BY s.form, s.year, s.standard, s.stage, s.unit_code), 0)
 ),
 findings AS (
     SELECT s.year, s.stage, coalesce(f.unit_code, s.unit_code) AS unit_code,

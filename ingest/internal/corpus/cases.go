@@ -120,6 +120,27 @@ func Cases() []Case {
 		}
 		return csvText(false, ",", recs...)()
 	}
+	// twoStages is a Form B export of the preliminary and the official
+	// result of 2019 (each row says its stage).
+	twoStages := func(string) [][]string {
+		recs := bExport(2019, nil)
+		for _, r := range bExport(2019, nil)[1:] {
+			r[1] = "preliminary"
+			recs = append(recs, r)
+		}
+		return recs
+	}
+	// hhEdit is a household list with a head_id column, one row rewritten.
+	hhEdit := func(bad func(i int, r []string) []string) func() ([]byte, error) {
+		recs := [][]string{{"year", "stage", "unit_code", "household_id", "village", "head_name", "ethnicity", "area", "members",
+			"class_end", "head_id"}}
+		for i := range 30 {
+			r := []string{"2020", "official", "24418", fmt.Sprintf("EP-%04d", i+1), "Buôn Tar", fmt.Sprintf("H'Hoa Êban %d", i),
+				"Ê Đê", "rural", fmt.Sprint(2 + i%6), []string{"poor", "near_poor"}[i%2], fmt.Sprintf("0661%08d", i)}
+			recs = append(recs, bad(i, r))
+		}
+		return csvText(false, ",", recs...)
+	}
 	twoSheets := func() []Sheet {
 		all := b(bOpts{title: titleB(2019, "SƠ BỘ")})
 		// rows: issuer, title, header, 13 communes, total
@@ -347,13 +368,70 @@ func Cases() []Case {
 			make: xlsx(Sheet{Name: "B", Rows: [][]any{cells(mdrakIssuer), cells(titleB19), cells("x", "y", "z"), cells(1, 2, 3)}})},
 		{Name: "x_no_form.xlsx", What: "sổ làm việc không có biểu nào", Want: rejected("E_NO_FORM", "", 0, ""),
 			make: xlsx(Sheet{Name: "Ghi chu", Rows: [][]any{cells("Danh mục văn bản"), cells("Số", "Ngày", "Trích yếu")}})},
-		{Name: "x_csv_two_years.csv", What: "CSV có hai năm khác nhau", Want: rejected("E_META_CONFLICT", "", 9, "year"),
+		// --- impossible figures and slices of an export (issue 9) -----
+		{Name: "b_export_two_stages.csv", What: "biểu B xuất CSV có cả sơ bộ và chính thức (mỗi dòng ghi stage): nạp thành hai phần", Want: accepted(2, 26),
+			make: csvText(false, ",", twoStages(",")...)},
+		{Name: "x_csv_two_stages_flag.csv", What: "CSV hai giai đoạn, lệnh --stage official: phần sơ bộ mâu thuẫn", Opt: Opt{Stage: "official"},
+			Want: rejected("E_META_CONFLICT", "2019/preliminary", 0, ""), make: csvText(false, ";", twoStages(";")...)},
+		{Name: "x_count_overflow.csv", What: "số hộ 99999999999999999999: không bao giờ thành số âm", Want: rejected("E_COUNT_TOO_LARGE", "", 6, "poor_in_new"),
 			make: csvText(false, ",", bExport(2019, func(i int, r []string) []string {
-				if i == 7 {
-					r[0] = "2020"
+				if i == 4 {
+					r[10] = "99999999999999999999"
 				}
 				return r
 			})...)},
+		{Name: "x_count_1e30.xlsx", What: "ô số 1e30 ở cột số hộ", Want: rejected("E_COUNT_TOO_LARGE", "B", 9, "I"),
+			make: xlsx(b(bOpts{numbers: editCount(5, 6, 1e30)}))},
+		{Name: "x_outflow_exceeds_stock.csv", What: "số hộ nghèo giảm nhiều hơn số hộ nghèo đầu kỳ", Want: rejected("E_OUTFLOW_EXCEEDS_STOCK", "", 4, "poor_out_other"),
+			make: csvText(false, ",", bExport(2019, func(i int, r []string) []string {
+				if i == 2 {
+					r[7] = "900"
+				}
+				return r
+			})...)},
+		{Name: "x_poor_exceeds_households.csv", What: "số hộ nghèo lớn hơn tổng số hộ", Want: rejected("E_PART_EXCEEDS_TOTAL", "", 5, "poor_end"),
+			make: func() ([]byte, error) {
+				recs := [][]string{{"year", "stage", "unit_code", "total_households", "total_persons", "poor_end", "near_poor_end"}}
+				for i, c := range mdrak() {
+					t, p, po, n := formA(i)
+					if i == 3 {
+						po = t + 5
+					}
+					recs = append(recs, []string{"2023", "official", c.Code, fmt.Sprint(t), fmt.Sprint(p), fmt.Sprint(po), fmt.Sprint(n)})
+				}
+				return csvText(false, ",", recs...)()
+			}},
+		{Name: "x_em_poor_exceeds.csv", What: "hộ nghèo DTTS nhiều hơn hộ DTTS", Want: rejected("E_PART_EXCEEDS_TOTAL", "", 8, "em_poor"),
+			make: func() ([]byte, error) {
+				recs := [][]string{{"year", "stage", "unit_code", "total_households", "total_persons", "poor_end", "near_poor_end", "em_households", "em_poor"}}
+				for i, c := range mdrak() {
+					t, p, po, n := formA(i)
+					eh, ep := po, po/2
+					if i == 6 {
+						eh, ep = po/2, po/2+1
+					}
+					recs = append(recs, []string{"2023", "official", c.Code, fmt.Sprint(t), fmt.Sprint(p), fmt.Sprint(po), fmt.Sprint(n), fmt.Sprint(eh), fmt.Sprint(ep)})
+				}
+				return csvText(false, ",", recs...)()
+			}},
+		{Name: "x_header_only.csv", What: "CSV chỉ có dòng tiêu đề, không có dòng số liệu", Want: rejected("E_NO_ROWS", "", 0, ""),
+			make: csvText(false, ",", bExport(2019, nil)[0])},
+		{Name: "x_header_only.xlsx", What: "sheet biểu B chỉ có tiêu đề và dòng tiêu đề cột", Want: rejected("E_NO_ROWS", "B", 0, ""),
+			make: xlsx(Sheet{Name: "B", Rows: [][]any{cells(mdrakIssuer), cells(titleB19), bHeaderRow()}})},
+		{Name: "x_household_duplicate.csv", What: "danh sách hộ có một mã hộ hai lần trong một xã", Want: rejected("E_HOUSEHOLD_DUPLICATE", "", 22, "household_id"),
+			make: hhEdit(func(i int, r []string) []string {
+				if i == 20 {
+					r[3] = "EP-0004"
+				}
+				return r
+			})},
+		{Name: "x_head_id_duplicate.csv", What: "danh sách hộ có một số CCCD chủ hộ ở hai hộ", Want: rejected("E_HEAD_ID_DUPLICATE", "", 27, "head_id"),
+			make: hhEdit(func(i int, r []string) []string {
+				if i == 25 {
+					r[len(r)-1] = "066100000009"
+				}
+				return r
+			})},
 		{Name: "x_csv_not_number.csv", What: "CSV có số hộ không phải là số", Want: rejected("E_COUNT_NOT_NUMBER", "", 5, "poor_in_new"),
 			make: csvText(false, ",", bExport(2019, func(i int, r []string) []string {
 				if i == 3 {
