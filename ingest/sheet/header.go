@@ -26,7 +26,8 @@ type header struct {
 	body            int // first body row
 	stt, name, code int // role columns, -1 when absent
 	cols            map[int]spec
-	labels          []string // printed label per column (NFC, joined over header rows)
+	labels          []string     // printed label per column (NFC, joined over header rows)
+	byNumber        map[int]bool // columns mapped by the column-number row, not by words
 	found, score    int
 }
 
@@ -105,41 +106,81 @@ func headerLike(row []string) bool {
 	return false
 }
 
-var colNumber = regexp.MustCompile(`^\(?([A-Za-z]|[0-9]{1,3})\)?$`)
+var (
+	colNumber = regexp.MustCompile(`^\(?([A-Za-z]|[0-9]{1,3})\)?$`)
+	// colIdentity is a column number that prints the form's identity after
+	// it: "(9)=1-2-3-4+5+6+7+8", "9 = (1)-(2)-…".
+	colIdentity = regexp.MustCompile(`^\(?([A-Za-z]|[0-9]{1,3})\)?\s*=\s*[0-9A-Za-z()\s+\-−–*/.,]+$`)
+)
+
+// colToken reads one cell of a column-number row: a column number, or a
+// column number followed by the identity it carries.
+func colToken(v string) (string, bool) {
+	v = strings.TrimSpace(v)
+	if m := colNumber.FindStringSubmatch(v); m != nil {
+		return m[1], true
+	}
+	if m := colIdentity.FindStringSubmatch(v); m != nil {
+		return m[1], true
+	}
+	return "", false
+}
 
 // isNumberRow recognises the row of column numbers printed under a header
-// ("A", "B", "1", "2", … or "(1)", "(2)", …). It must start in the first
-// columns, which tells it apart from a row of sub-labels "1"…"12" under a
-// merged "Thiếu hụt" group.
+// ("A", "B", "1", "2", … or "(1)", "(2)", …, the last perhaps
+// "(9)=1-2-3-4+5+6+7+8"). It must start in the first columns, which tells
+// it apart from a row of sub-labels "1"…"12" under a merged "Thiếu hụt"
+// group.
 func isNumberRow(row []string) bool {
-	n, first := 0, -1
+	ok, first := numberRowEvidence(row, 0)
+	return ok && first <= 2
+}
+
+// numberRowEvidence reports whether row reads as a row of column numbers,
+// tolerating up to `odd` cells that are not (a note written into it), and
+// the first column that holds one. The numbers must run in order across
+// the row: a body row of small counts does not.
+func numberRowEvidence(row []string, odd int) (bool, int) {
+	n, bad, first, prev := 0, 0, -1, 0
 	for c, v := range row {
-		v = strings.TrimSpace(v)
-		if v == "" {
+		if strings.TrimSpace(v) == "" {
 			continue
 		}
-		if !colNumber.MatchString(v) {
-			return false
+		t, ok := colToken(v)
+		if !ok {
+			bad++
+			if bad > odd {
+				return false, first
+			}
+			continue
+		}
+		if k, err := strconv.Atoi(t); err == nil {
+			if prev != 0 && k != prev+1 {
+				return false, first
+			}
+			prev = k
+		} else if prev != 0 {
+			return false, first // a letter after a number
 		}
 		if first < 0 {
 			first = c
 		}
 		n++
 	}
-	return n >= 3 && first <= 2
+	return n >= 3 && n > 2*bad, first
 }
 
 // numberOf reads a column-number cell: letters return (0, letter), numbers
 // return (n, "").
 func numberOf(v string) (int, string) {
-	m := colNumber.FindStringSubmatch(strings.TrimSpace(v))
-	if m == nil {
+	t, ok := colToken(v)
+	if !ok {
 		return 0, ""
 	}
-	if n, err := strconv.Atoi(m[1]); err == nil {
+	if n, err := strconv.Atoi(t); err == nil {
 		return n, ""
 	}
-	return 0, strings.ToUpper(m[1])
+	return 0, strings.ToUpper(t)
 }
 
 // joinLabels builds each column's label from header rows top..bottom. With
@@ -355,10 +396,18 @@ func findHeader(g [][]string, from int, want review.Form, merged bool) (header, 
 		best.bottom++
 	}
 	best.body = best.bottom + 1
-	if best.body < len(g) && isNumberRow(g[best.body]) {
-		best.numRow = best.body
-		best.body++
-		fillFromNumbers(g, &best)
+	// The column numbers come right under the header, perhaps after a blank
+	// row; one odd cell in them (a note, a misprint) does not make them data.
+	nr := best.body
+	for nr < len(g) && nr < best.body+2 && blankRow(g[nr]) {
+		nr++
+	}
+	if nr < len(g) {
+		if ok, _ := numberRowEvidence(g[nr], 1); ok {
+			best.numRow = nr
+			best.body = nr + 1
+			fillFromNumbers(g, &best)
+		}
 	}
 	return best, true
 }
@@ -431,6 +480,10 @@ func fillFromNumbers(g [][]string, h *header) {
 		}
 		h.cols[c] = sp
 		h.found++
+		if h.byNumber == nil {
+			h.byNumber = map[int]bool{}
+		}
+		h.byNumber[c] = true
 	}
 }
 
@@ -450,7 +503,7 @@ func findByNumbers(g [][]string, from int, want review.Form) (header, bool) {
 		}
 		letters, numbers := numberedColumns(g[r])
 		h := header{form: want, stt: -1, name: -1, code: -1, numRow: r, body: r + 1,
-			top: r, bottom: r, cols: map[int]spec{}}
+			top: r, bottom: r, cols: map[int]spec{}, byNumber: map[int]bool{}}
 		shift := 0
 		if len(letters) > 0 {
 			if c, ok := letters["A"]; ok {
@@ -470,6 +523,9 @@ func findByNumbers(g [][]string, from int, want review.Form) (header, bool) {
 				h.cols[c] = sp
 				h.found++
 			}
+		}
+		for c := range g[r] {
+			h.byNumber[c] = true
 		}
 		h.labels = make([]string, len(g[r])) // labels failed: no unknown columns to report
 		if h.found >= 2 {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -297,6 +298,7 @@ func readGrid(g [][]string, src valueSource, l loc, opt Options, merged bool) ([
 			fillMeta(&meta, forms[len(forms)-1].Meta)
 		}
 		fm := Form{File: l.file, Sheet: l.sheet, Meta: meta, Fields: fieldList(h)}
+		explainHead(&fm.Explain, g, titleFrom, h, l)
 		unknownCols, unknown, ps := headerProblems(h, l, h.bottom)
 		fm.Unknown, fm.Problems = unknown, ps
 		end := len(g)
@@ -311,19 +313,25 @@ func readGrid(g [][]string, src valueSource, l loc, opt Options, merged bool) ([
 			fm.Households, fm.Extra = hr.out, hr.extra
 			fm.Problems = append(fm.Problems, hr.probs...)
 		} else {
-			rows, extra, ps, e := readSummaryBody(g, h, src, l, unknownCols)
+			rows, extra, ps, e := readSummaryBody(g, h, src, l, unknownCols, &fm.Explain)
 			fm.Rows, fm.Extra, end = rows, extra, e
 			fm.Problems = append(fm.Problems, ps...)
 		}
-		forms = append(forms, fm)
 		if end <= p {
+			forms = append(forms, fm)
 			break
 		}
 		p = end
 		// Skip the footer to where the next form's title starts, if any.
 		for p < len(g) && !isTitleRow(g[p]) {
+			if blankRow(g[p]) {
+				fm.Explain.add(p, ClassBlank, "dòng trống")
+			} else {
+				fm.Explain.add(p, ClassFooter, "sau phần số liệu: chữ ký, ngày tháng, ghi chú")
+			}
 			p++
 		}
+		forms = append(forms, fm)
 	}
 	return forms, probs
 }
@@ -349,6 +357,7 @@ func streamHouseholds(ctx context.Context, sr *sheetRows, g [][]string, h header
 	meta := parseMeta(lines)
 	meta.Form = review.FormD
 	fm := Form{File: l.file, Sheet: l.sheet, Meta: meta, Fields: fieldList(h)}
+	explainHead(&fm.Explain, g, max(0, h.top-12), h, l)
 	unknownCols, unknown, ps := headerProblems(h, l, h.bottom)
 	fm.Unknown, fm.Problems = unknown, ps
 	// Streamed cells carry no type, so numbers are read by vnnum's rules.
@@ -408,4 +417,66 @@ func (s xlsxSource) lookup(r, c int, raw string) (string, bool, error) {
 		return raw, true, nil
 	}
 	return raw, false, nil
+}
+
+// explainHead records the classes of a form's title, header and
+// column-number rows, and its column mapping.
+func explainHead(ex *Explanation, g [][]string, from int, h header, l loc) {
+	for r := from; r < h.top && r < len(g); r++ {
+		switch {
+		case blankRow(g[r]):
+			ex.add(r, ClassBlank, "dòng trống")
+		default:
+			ex.add(r, ClassTitle, titleReason(g[r]))
+		}
+	}
+	for r := h.top; r <= h.bottom && r < len(g); r++ {
+		if r == h.numRow {
+			break
+		}
+		ex.add(r, ClassHeader, fmt.Sprintf("tiêu đề cột (dòng %d–%d): nhãn khớp %d cột của biểu %s", h.top+1, h.bottom+1, h.found, h.form))
+	}
+	for r := h.bottom + 1; r < h.body && r < len(g); r++ {
+		if r == h.numRow {
+			ex.add(r, ClassNumbers, "các ô là số thứ tự cột (A, B, 1, 2… hoặc (1), (2)…) theo thứ tự")
+		} else {
+			ex.add(r, ClassBlank, "dòng trống")
+		}
+	}
+	if h.numRow >= 0 && h.numRow < h.top {
+		ex.add(h.numRow, ClassNumbers, "các ô là số thứ tự cột: không có chữ tiêu đề cột, cột đọc theo số")
+	}
+	ex.Columns = columnsOf(h, l)
+}
+
+// titleReason says what a title-block line was read as.
+func titleReason(row []string) string {
+	var parts []string
+	for _, v := range row {
+		f := vntext.Fold(v)
+		if f == "" {
+			continue
+		}
+		switch {
+		case isAttachment(f):
+			parts = append(parts, "dòng kèm theo (ngày của văn bản khác, không phải năm rà soát)")
+		case strings.Contains(f, "ubnd") || strings.Contains(f, "uy ban nhan dan"):
+			parts = append(parts, "cơ quan ban hành")
+		case formFromTitle(f) != "":
+			parts = append(parts, "tên biểu "+string(formFromTitle(f)))
+		case strings.HasPrefix(f, "bieu so") || strings.HasPrefix(f, "mau so") || strings.HasPrefix(f, "bieu mau"):
+			parts = append(parts, "số hiệu biểu")
+		case strings.HasPrefix(f, "don vi tinh"):
+			parts = append(parts, "đơn vị tính")
+		case stageOf(f) != "":
+			parts = append(parts, "giai đoạn")
+		case strings.Contains(f, "cong hoa") || strings.Contains(f, "doc lap"):
+			parts = append(parts, "quốc hiệu")
+		}
+	}
+	if len(parts) == 0 {
+		return "trên tiêu đề cột"
+	}
+	parts = slices.Compact(parts) // a title merged across the sheet repeats in every cell
+	return "trên tiêu đề cột: " + strings.Join(parts, "; ")
 }
