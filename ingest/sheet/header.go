@@ -31,6 +31,17 @@ type header struct {
 	found, score    int
 }
 
+// roles counts the row columns found (STT, name, code).
+func (h *header) roles() int {
+	n := 0
+	for _, c := range []int{h.stt, h.name, h.code} {
+		if c >= 0 {
+			n++
+		}
+	}
+	return n
+}
+
 // fieldCols returns the field columns in column order.
 func (h *header) fieldCols() []int {
 	cs := make([]int, 0, len(h.cols))
@@ -314,6 +325,15 @@ func better(a, b header) bool {
 	if a.found != b.found {
 		return a.found > b.found
 	}
+	// A header cut too short leaves words split over merged rows unread
+	// ("Mã" over "xã" reads as an unknown column "xã"): prefer the one that
+	// finds the row columns and leaves fewer columns unexplained.
+	if ra, rb := a.roles(), b.roles(); ra != rb {
+		return ra > rb
+	}
+	if ua, ub := len(a.unknownCols()), len(b.unknownCols()); ua != ub {
+		return ua < ub
+	}
 	if a.score != b.score {
 		return a.score > b.score
 	}
@@ -373,6 +393,9 @@ func findHeader(g [][]string, from int, want review.Form, merged bool) (header, 
 				for _, p := range ps {
 					words[c] = append(words[c], wordsFor(p)...)
 				}
+				if len(ps) > 1 {
+					words[c] = periodWords(words[c])
+				}
 			}
 			for _, f := range forms {
 				h := matchWords(labels, words, f)
@@ -386,14 +409,45 @@ func findHeader(g [][]string, from int, want review.Form, merged bool) (header, 
 			}
 		}
 	}
+	if !ok && want != "" {
+		// the title named one form, the header is another's: the header
+		// decides (a title line may be a copy left from another sheet)
+		if h, found := findHeader(g, from, "", merged); found {
+			return h, true
+		}
+	}
 	if !ok {
 		return findByNumbers(g, from, want)
 	}
 	// A header merged over more rows than its labels need (A7:A9 with the
 	// words in rows 7–8) leaves rows that only repeat the row above once
 	// merges are carried: they are header, not body.
-	for best.bottom+1 < len(g) && repeatsAbove(g, best.bottom+1) {
-		best.bottom++
+	for best.bottom+1 < len(g) && best.bottom-best.top < 4 {
+		if repeatsAbove(g, best.bottom+1) {
+			best.bottom++
+			continue
+		}
+		// A row under a merged header that only adds the rest of a split
+		// label ("Mã" over "số") and no figures is header too, when reading
+		// it in keeps every column found and explains no less.
+		r := best.bottom + 1
+		if numericCells(g[r]) > 0 || isNumberRow(g[r]) || blankRow(g[r]) || !someRepeat(g, r) {
+			break
+		}
+		labels, parts := joinParts(g, best.top, r, merged)
+		words := make([][]string, len(labels))
+		for c, ps := range parts {
+			for _, p := range ps {
+				words[c] = append(words[c], wordsFor(p)...)
+			}
+			words[c] = periodWords(words[c])
+		}
+		h := matchWords(labels, words, best.form)
+		if h.found < best.found || h.roles() < best.roles() || len(h.unknownCols()) > len(best.unknownCols()) {
+			break
+		}
+		h.top, h.bottom = best.top, r
+		best = h
 	}
 	best.body = best.bottom + 1
 	// The column numbers come right under the header, perhaps after a blank
@@ -429,6 +483,17 @@ func repeatsAbove(g [][]string, r int) bool {
 		n++
 	}
 	return n > 0
+}
+
+// someRepeat: some cell of row r repeats the cell above (a merged range
+// carried down).
+func someRepeat(g [][]string, r int) bool {
+	for c, v := range g[r] {
+		if strings.TrimSpace(v) != "" && v == cell(g, r-1, c) {
+			return true
+		}
+	}
+	return false
 }
 
 // numberedColumns reads a column-number row into letter and number maps.

@@ -47,6 +47,34 @@ func detectLegacy(g [][]string) legacyCols {
 	return lc
 }
 
+// detectBlock decides one encoding for a title block and header: one
+// template, one font, so a short header cell ("Sè hé CN") is decided by
+// the words around it.
+func detectBlock(g [][]string) legacyCols {
+	var cells []string
+	w := 0
+	for _, row := range g {
+		w = max(w, len(row))
+		for _, v := range row {
+			if maybeLegacy(v) && len(cells) < legacyProbeCells {
+				cells = append(cells, v)
+			}
+		}
+	}
+	if len(cells) == 0 {
+		return nil
+	}
+	e := vntext.DetectLegacyAll(cells)
+	if e == vntext.Unicode {
+		return nil
+	}
+	lc := make(legacyCols, w)
+	for c := range lc {
+		lc[c] = e
+	}
+	return lc
+}
+
 // decodeLegacy decodes the legacy text of a sheet's first rows in place and
 // returns the column encodings for the rest of the sheet. The title block
 // and header are decided together (one template, one font), the body
@@ -64,8 +92,13 @@ func decodeLegacy(g [][]string) legacyCols {
 	body := len(g)
 	if h, ok := findHeader(trial, 0, firstTitleKind(trial, 0), false); ok {
 		body = h.body
+		// header rows the probe could not join (merged ranges are not
+		// carried yet) are still the template's: up to the first figures
+		for body < len(g) && body < h.body+3 && numericCells(trial[body]) < 2 {
+			body++
+		}
 	}
-	head, rest := detectLegacy(g[:body]), detectLegacy(g[body:])
+	head, rest := detectBlock(g[:body]), detectLegacy(g[body:])
 	for r := range g {
 		if r < body {
 			head.apply(g[r])

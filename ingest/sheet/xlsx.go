@@ -224,6 +224,9 @@ func readSheet(ctx context.Context, f *excelize.File, file, sheet string, opt Op
 // after from, within the title-block window.
 func firstTitleKind(g [][]string, from int) review.Form {
 	for r := from; r < len(g) && r < from+headerScanRows; r++ {
+		if isNumberRow(g[r]) || numericCells(g[r]) >= 2 || isFooter(g[r]) {
+			break // past the title block: a note under the body is no title
+		}
 		for _, v := range g[r] {
 			fv := vntext.Fold(v)
 			if isAttachment(fv) {
@@ -235,6 +238,17 @@ func firstTitleKind(g [][]string, from int) review.Form {
 		}
 	}
 	return ""
+}
+
+// numericCells counts the cells of row that read as numbers.
+func numericCells(row []string) int {
+	n := 0
+	for _, v := range row {
+		if _, blank, err := vnnum.Parse(v); err == nil && !blank {
+			n++
+		}
+	}
+	return n
 }
 
 // fillMerges carries each merged range's text over the whole range, so a
