@@ -298,6 +298,18 @@ func readSummaryBody(g [][]string, h header, src valueSource, l loc, unknown []i
 // its STT, name and code cells and whether its count cells hold anything.
 // ClassFooter means the form ends here.
 func classifyBodyRow(row []string, stt, name, code string, filled, numeric bool) (class, reason string) {
+	// Labels are a closed vocabulary: one typed in a legacy font that the
+	// column's vote left undecoded ("Céng" in a column of digits) is
+	// recognised through its decoding.
+	if isTotalLabel(name) || groupLabel(name) || districtLevelName(name) {
+	} else if d := legacyLabel(name); d != "" {
+		name = d
+	}
+	if !isTotalLabel(stt) {
+		if d := legacyLabel(stt); d != "" {
+			stt = d
+		}
+	}
 	// A footer or the next form's title carries no numbers; checking that
 	// first keeps a note column saying "Lưu ý …" from ending the body.
 	if !numeric && isFooter(row) {
@@ -334,6 +346,20 @@ func classifyBodyRow(row []string, stt, name, code string, filled, numeric bool)
 		return ClassGroup, fmt.Sprintf("dòng chữ %q không có STT, mã và số liệu", name)
 	}
 	return ClassBody, fmt.Sprintf("đơn vị %q (STT %q, mã %q)", name, stt, code)
+}
+
+// legacyLabel returns s decoded from TCVN3 or VNI when the decoding is a
+// total, group or district label, else "".
+func legacyLabel(s string) string {
+	if !maybeLegacy(s) {
+		return ""
+	}
+	for _, d := range []string{vntext.DecodeTCVN3(s), vntext.DecodeVNI(s)} {
+		if isTotalLabel(d) || groupLabel(d) || districtLevelName(d) {
+			return vntext.NFC(d)
+		}
+	}
+	return ""
 }
 
 func firstNonBlank(ss ...string) string {

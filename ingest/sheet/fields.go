@@ -314,6 +314,24 @@ func columnRole(words []string) int {
 		return roleCode
 	case inOrder(words, []string{"ten", "don", "vi"}), inOrder(words, []string{"xa", "phuong", "thi", "tran"}):
 		return roleName
+	case unitWords(words):
+		return roleName
 	}
 	return roleNone
+}
+
+// unitWords: a label made only of words that name kinds of units ("Tên xã,
+// phường", "Xã/thị trấn", "Đơn vị (xã)") heads the name column.
+func unitWords(words []string) bool {
+	kind := false
+	for _, w := range words {
+		switch w {
+		case "xa", "phuong", "huyen", "quan", "tran", "don", "ban":
+			kind = true
+		case "ten", "cac", "thi", "thanh", "pho", "vi", "hanh", "chinh", "dia", "tp", "tt":
+		default:
+			return false
+		}
+	}
+	return kind
 }

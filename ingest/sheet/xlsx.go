@@ -304,7 +304,7 @@ func readGrid(g [][]string, src valueSource, l loc, opt Options, merged bool) ([
 			}
 			break
 		}
-		titleFrom := max(p, h.top-12)
+		titleFrom := max(p, h.top-headerScanRows) // 12 title rows, and blank rows around them
 		lines := titleLines(g, titleFrom, h.top)
 		meta := parseMeta(lines)
 		meta.Form = h.form
@@ -367,11 +367,11 @@ func householdUnit(lines []string, m Meta, sheet string) string {
 
 // streamHouseholds reads a Form D sheet row by row after the probe.
 func streamHouseholds(ctx context.Context, sr *sheetRows, g [][]string, h header, l loc, opt Options) ([]Form, problem.List) {
-	lines := titleLines(g, max(0, h.top-12), h.top)
+	lines := titleLines(g, max(0, h.top-headerScanRows), h.top)
 	meta := parseMeta(lines)
 	meta.Form = review.FormD
 	fm := Form{File: l.file, Sheet: l.sheet, Meta: meta, Fields: fieldList(h)}
-	explainHead(&fm.Explain, g, max(0, h.top-12), h, l)
+	explainHead(&fm.Explain, g, max(0, h.top-headerScanRows), h, l)
 	unknownCols, unknown, ps := headerProblems(h, l, h.bottom)
 	fm.Unknown, fm.Problems = unknown, ps
 	// Streamed cells carry no type, so numbers are read by vnnum's rules.

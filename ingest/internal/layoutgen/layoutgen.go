@@ -116,7 +116,9 @@ type gen struct {
 	zeroMode string // zero | blank | dash | mixed
 }
 
-func (g *gen) feat(format string, a ...any) { g.features = append(g.features, fmt.Sprintf(format, a...)) }
+func (g *gen) feat(format string, a ...any) {
+	g.features = append(g.features, fmt.Sprintf(format, a...))
+}
 
 func (g *gen) pick(ss ...string) string { return ss[g.r.IntN(len(ss))] }
 
