@@ -50,6 +50,8 @@ const (
 type Truth struct {
 	Scope    string
 	Issuer   Unit // the reporting unit
+	Year     int
+	Stage    review.Stage
 	Forms    []FormTruth
 	Features []string // what was drawn, for failure messages
 }
@@ -166,6 +168,7 @@ func Generate(seed uint64, u *Units) ([]byte, Truth, error) {
 	}
 	g.feat("scope=%s issuer=%s year=%d", t.Scope, t.Issuer.Name(), year)
 	stage := review.Stages()[g.r.IntN(4)]
+	t.Year, t.Stage = year, stage
 	g.enc = g.pick("nfc", "nfc", "nfc", "nfd", "tcvn3", "vni")
 	g.numMode = g.pick("numeric", "numeric", "text", "mixed")
 	g.formulas = "none"
