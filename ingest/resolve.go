@@ -544,7 +544,7 @@ func checkRows(l *load) problem.List {
 	// not data and are not checked here.
 	for i := len(l.form.Rows) - 1; i >= 0; i-- {
 		r := l.form.Rows[i]
-		if !r.Total || isRoman(r.STT) {
+		if !r.Total || r.Subtotal || isRoman(r.STT) {
 			continue
 		}
 		for _, f := range review.Fields(l.form.Meta.Form) {

@@ -204,6 +204,7 @@ type Row struct {
 	Sheet     string
 	SourceRow int    // 1-based row number in the sheet or file
 	Total     bool   // a "Cộng"/"Tổng cộng" row: checked, never loaded as data
+	Subtotal  bool   // with Total: a group's subtotal ("I Thị trấn" with figures), not the grand total
 	STT       string // the STT cell as printed (roman numerals mark group rows)
 	UnitName  string
 	UnitCode  string // when the file has a code column

@@ -14,7 +14,9 @@ import (
 	"time"
 
 	"rasoat/ingest"
+	"rasoat/ingest/problem"
 	"rasoat/ingest/remote"
+	"rasoat/ingest/sheet"
 	"rasoat/ingest/vnnum"
 	"rasoat/pipeline"
 	"rasoat/review"
@@ -23,7 +25,7 @@ import (
 )
 
 func runIngest(ctx context.Context, e *env, args []string) int {
-	fs := flags(e, "ingest", "ingest (--db DB | --server URL [--user NAME]) [--year Y] [--stage preliminary|official|reverified|approved] [--unit CODE] [--standard S] [--dry-run] [--partial] [--json] [--max-bytes N] [--max-rows N] [--max-cols N] [--max-unzipped N] FILE_OR_DIR...")
+	fs := flags(e, "ingest", "ingest (--db DB | --server URL [--user NAME]) [--year Y] [--stage preliminary|official|reverified|approved] [--unit CODE] [--standard S] [--dry-run] [--partial] [--explain] [--json] [--max-bytes N] [--max-rows N] [--max-cols N] [--max-unzipped N] FILE_OR_DIR...")
 	dbPath := fs.String("db", "", "tệp cơ sở dữ liệu DuckDB")
 	server := fs.String("server", "", "gửi tệp tới máy chủ rasoat đang chạy (vd. http://localhost:8080) thay vì ghi trực tiếp")
 	user := fs.String("user", "", "với --server: tên đăng nhập cán bộ; mật khẩu đọc từ biến môi trường "+remote.PasswordEnv)
@@ -39,8 +41,15 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 	maxRows := fs.Int("max-rows", 0, "số dòng tối đa của một sheet hoặc tệp CSV (E_TOO_MANY_ROWS; 0 = 5.000.000)")
 	maxCols := fs.Int("max-cols", 0, "số cột tối đa (E_TOO_MANY_COLUMNS; 0 = 200)")
 	maxUnzipped := fs.String("max-unzipped", "2GB", "dung lượng tối đa sau giải nén của tệp .xlsx (E_ZIP_BOMB)")
+	explain := fs.Bool("explain", false, "chỉ đọc tệp và in cách đọc: lớp của từng dòng (tiêu đề, tiêu đề cột, số cột, nhóm, dữ liệu, tổng, cuối biểu, trống) với lý do, và cột nào là trường nào; không cần --db")
 	if code, ok := parse(fs, args); !ok {
 		return code
+	}
+	if *explain {
+		if fs.NArg() == 0 {
+			return usageErr(e, fs, "--explain cần ít nhất một tệp")
+		}
+		return explainFiles(ctx, e, fs.Args())
 	}
 	if (*dbPath == "") == (*server == "") || fs.NArg() == 0 {
 		return usageErr(e, fs, "cần --db hoặc --server (một trong hai) và ít nhất một tệp hoặc thư mục")
@@ -296,4 +305,42 @@ func runUnitsCensus(ctx context.Context, e *env, args []string) int {
 	}
 	fmt.Fprintf(e.stdout, "%s: đã nạp số hộ của %d đơn vị, ngày %s\n", filepath.Base(file), n, d.Format("02/01/2006"))
 	return exitOK
+}
+
+// explainFiles prints how each file's forms are read (ingest --explain):
+// the reader's decisions, with no database and nothing written.
+func explainFiles(ctx context.Context, e *env, args []string) int {
+	paths, err := ingest.Paths(args)
+	if err != nil {
+		return fail(e, "%v", err)
+	}
+	code := 0
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "%s: %v\n", p, err)
+			code = 1
+			continue
+		}
+		var forms []sheet.Form
+		var probs problem.List
+		name := filepath.Base(p)
+		if strings.EqualFold(filepath.Ext(p), ".csv") {
+			forms, probs = sheet.ReadCSV(ctx, name, f, sheet.Options{})
+		} else {
+			forms, probs = sheet.ReadXLSX(ctx, name, f, sheet.Options{})
+		}
+		f.Close()
+		if err := sheet.WriteExplanation(e.stdout, forms); err != nil {
+			return fail(e, "%v", err)
+		}
+		for _, pr := range probs {
+			fmt.Fprintf(e.stdout, "   %s\n", pr.Error())
+		}
+		if probs.Rejects() {
+			code = 1
+		}
+		fmt.Fprintln(e.stdout)
+	}
+	return code
 }

@@ -182,3 +182,27 @@ func TestIngestPartialFlag(t *testing.T) {
 		t.Errorf("counted after --partial: %q, %v", got, err)
 	}
 }
+
+// `ingest --explain` needs no database: it prints each form's meta, the
+// column mapping and every row's class with its reason.
+func TestIngestExplain(t *testing.T) {
+	file := filepath.Join("..", "..", "ingest", "testdata", "corpus", "b_number_row_identity.xlsx")
+	code, out, errs := runCLI(t, "ingest", "--explain", file)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	for _, want := range []string{
+		"năm/year: 2022", "sơ bộ (preliminary)", "district M'ĐRẮK",
+		"K    poor_end", "B    name",
+		"4  numbers", // the row "A B 1 … (9)=1-2-3-4+5+6+7+8"
+		"5  body", "18  total",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("explanation lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, _ = runCLI(t, "ingest", "--explain", filepath.Join("..", "..", "ingest", "testdata", "corpus", "x_row_figures_without_unit.xlsx"))
+	if code != 0 || !strings.Contains(out, "17  body") {
+		t.Errorf("a row with figures and no name is read as a body row (ingest then rejects it): exit %d\n%s", code, out)
+	}
+}

@@ -332,3 +332,24 @@ func (p *province) households2024(scale float64) int64 {
 func scaledHouseholds(h, scale float64) int64 {
 	return max(10, iround(h*scale))
 }
+
+// SampleUnit is one commune of the sample province as its officers would
+// name it, for tests of readers that need units without ../shared.
+type SampleUnit struct {
+	DistrictCode, DistrictType, DistrictShort string // empty after 1/7/2025
+	Code, Type, Short                         string
+}
+
+// SampleUnits lists the sample province's communes before the 2025
+// reorganisation (with their districts) and after it.
+func SampleUnits() (before, after []SampleUnit) {
+	p := planProvince(structureSeed)
+	for _, c := range p.Communes {
+		before = append(before, SampleUnit{DistrictCode: c.District.Code, DistrictType: c.District.Type, DistrictShort: c.District.Short,
+			Code: c.Code, Type: c.Type, Short: c.Short})
+	}
+	for _, n := range p.New {
+		after = append(after, SampleUnit{Code: n.Code, Type: n.Type, Short: n.Short})
+	}
+	return before, after
+}

@@ -241,12 +241,14 @@ const UnitCell = "unit"
 
 // readSummaryBody reads body rows of form A/B/C from h.body until a footer,
 // the title of the next form, or the end. end is the row it stopped at.
-func readSummaryBody(g [][]string, h header, src valueSource, l loc, unknown []int) (rows []review.Row, extra []map[string]string, probs problem.List, end int) {
+// Every row it passes gets a class and a reason in ex.
+func readSummaryBody(g [][]string, h header, src valueSource, l loc, unknown []int, ex *Explanation) (rows []review.Row, extra []map[string]string, probs problem.List, end int) {
 	cols := h.fieldCols()
 	end = len(g)
 	for r := h.body; r < len(g); r++ {
 		row := g[r]
 		if blankRow(row) {
+			ex.add(r, ClassBlank, "dòng trống")
 			continue
 		}
 		stt, name, code := text(row, h.stt), text(row, h.name), text(row, h.code)
@@ -261,17 +263,17 @@ func readSummaryBody(g [][]string, h header, src valueSource, l loc, unknown []i
 			filled = filled || err != nil || !blank
 			numeric = numeric || (err == nil && perr == nil && !blank)
 		}
-		// A footer or the next form's title carries no numbers; checking that
-		// first keeps a note column saying "Lưu ý …" from ending the body.
-		if !numeric && (isFooter(row) || isTitleRow(row)) {
+		class, reason := classifyBodyRow(row, stt, name, code, filled, numeric)
+		if class == ClassFooter {
 			end = r
 			break
 		}
-		total := isTotalLabel(name) || isTotalLabel(stt) || (isRoman(stt) && filled)
-		if !filled && !total && !isArabic(stt) && code == "" {
-			continue // group row ("II  Các xã") or a label line
+		ex.add(r, class, reason)
+		if class == ClassGroup || class == ClassBlank || class == ClassNumbers || class == ClassHeader {
+			continue
 		}
-		out := review.Row{Sheet: l.sheet, SourceRow: r + 1, Total: total, STT: stt, UnitName: name, UnitCode: code,
+		total := class == ClassTotal || class == ClassSubtotal
+		out := review.Row{Sheet: l.sheet, SourceRow: r + 1, Total: total, Subtotal: class == ClassSubtotal, STT: stt, UnitName: name, UnitCode: code,
 			Values: map[string]float64{}, Cells: map[string]string{}}
 		switch {
 		case h.name >= 0:
@@ -294,6 +296,113 @@ func readSummaryBody(g [][]string, h header, src valueSource, l loc, unknown []i
 		extra = append(extra, extraOf(row, unknown, h.labels))
 	}
 	return rows, extra, probs, end
+}
+
+// classifyBodyRow decides what a non-blank row under the header is, from
+// its STT, name and code cells and whether its count cells hold anything.
+// ClassFooter means the form ends here.
+func classifyBodyRow(row []string, stt, name, code string, filled, numeric bool) (class, reason string) {
+	// Labels are a closed vocabulary: one typed in a legacy font that the
+	// column's vote left undecoded ("Céng" in a column of digits) is
+	// recognised through its decoding.
+	if isTotalLabel(name) || groupLabel(name) || districtLevelName(name) {
+	} else if d := legacyLabel(name); d != "" {
+		name = d
+	}
+	if !isTotalLabel(stt) {
+		if d := legacyLabel(stt); d != "" {
+			stt = d
+		}
+	}
+	// A footer or the next form's title carries no numbers; checking that
+	// first keeps a note column saying "Lưu ý …" from ending the body.
+	if !numeric && isFooter(row) {
+		return ClassFooter, "chữ ký, ngày tháng hoặc ghi chú"
+	}
+	if !numeric && isTitleRow(row) {
+		return ClassFooter, "tiêu đề của biểu tiếp theo"
+	}
+	if ok, _ := numberRowEvidence(row, 0); ok {
+		return ClassNumbers, "các ô là số thứ tự cột theo thứ tự (lặp lại dòng số cột)"
+	}
+	switch {
+	case isTotalLabel(name) || isTotalLabel(stt):
+		return ClassTotal, fmt.Sprintf("nhãn tổng cộng %q", firstNonBlank(name, stt))
+	case districtLevelName(name) || districtCode(code):
+		if filled {
+			return ClassTotal, fmt.Sprintf("dòng của chính đơn vị cấp huyện %q: tổng, không phải một xã", firstNonBlank(name, code))
+		}
+		return ClassGroup, fmt.Sprintf("dòng nhóm mang tên đơn vị cấp huyện %q, không có số", firstNonBlank(name, code))
+	case isRoman(stt) && filled:
+		return ClassSubtotal, fmt.Sprintf("STT số La Mã %q có số liệu: cộng nhóm", stt)
+	case isRoman(stt):
+		return ClassGroup, fmt.Sprintf("STT số La Mã %q, không có số liệu", stt)
+	case groupLabel(name) && filled && !isArabic(stt):
+		return ClassSubtotal, fmt.Sprintf("nhãn nhóm %q có số liệu: cộng nhóm", name)
+	case groupLabel(name) && !isArabic(stt):
+		return ClassGroup, fmt.Sprintf("nhãn nhóm %q", name)
+	case !filled && name == "" && code == "":
+		if stt != "" {
+			return ClassBlank, fmt.Sprintf("chỉ có STT %q, không có tên và số liệu: dòng chưa dùng", stt)
+		}
+		return ClassBlank, "không có tên đơn vị và số liệu"
+	case !filled && !isArabic(stt) && code == "":
+		return ClassGroup, fmt.Sprintf("dòng chữ %q không có STT, mã và số liệu", name)
+	}
+	return ClassBody, fmt.Sprintf("đơn vị %q (STT %q, mã %q)", name, stt, code)
+}
+
+// legacyLabel returns s decoded from TCVN3 or VNI when the decoding is a
+// total, group or district label, else "".
+func legacyLabel(s string) string {
+	if !maybeLegacy(s) {
+		return ""
+	}
+	for _, d := range []string{vntext.DecodeTCVN3(s), vntext.DecodeVNI(s)} {
+		if isTotalLabel(d) || groupLabel(d) || districtLevelName(d) {
+			return vntext.NFC(d)
+		}
+	}
+	return ""
+}
+
+func firstNonBlank(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// districtLevelName: a name carrying a district-level type word ("Huyện
+// Buôn Đôn", "Thị xã Buôn Hồ", "TP. Buôn Ma Thuột") is not one of the
+// communes a district's form lists: it names the district itself.
+func districtLevelName(name string) bool {
+	f := vntext.Fold(name)
+	for _, p := range []string{"huyen ", "thi xa ", "thanh pho ", "tp ", "quan ", "tinh "} {
+		if strings.HasPrefix(f, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// districtCode: a 2- or 3-digit GSO code is a province's or district's.
+func districtCode(code string) bool {
+	c := strings.TrimSpace(code)
+	return (len(c) == 2 || len(c) == 3) && isArabic(c)
+}
+
+// groupLabel recognises the labels that group a district's communes.
+func groupLabel(name string) bool {
+	switch vntext.Fold(name) {
+	case "thi tran", "cac thi tran", "xa", "cac xa", "phuong", "cac phuong", "xa phuong", "phuong xa",
+		"khoi xa", "khoi phuong", "khoi thi tran", "thanh thi", "nong thon", "khu vuc thanh thi", "khu vuc nong thon",
+		"cac xa phuong", "cac phuong xa", "cac xa thi tran", "phuong thi tran", "cac phuong thi tran", "trong do":
+		return true
+	}
+	return false
 }
 
 func cellAt(row []string, c int) string {

@@ -98,6 +98,22 @@ func exclusions(f review.Form, field string) [][]string {
 	return nil
 }
 
+// extraWords are shorter headings officers print for a column, tried after
+// the words of review.Fields: "Hộ nghèo" for "Số hộ nghèo". The exclusions
+// keep them from taking a neighbour's column ("Hộ nghèo DTTS").
+func extraWords(f review.Form, field string) [][]string {
+	if f != review.FormA {
+		return nil
+	}
+	switch field {
+	case "poor_end":
+		return [][]string{{"ho", "ngheo"}}
+	case "near_poor_end":
+		return [][]string{{"ho", "can", "ngheo"}}
+	}
+	return nil
+}
+
 // formSpecs is built once and only read: header matching runs for every
 // candidate header row and form, and rebuilding the specs each time
 // dominated its cost.
@@ -122,7 +138,8 @@ func buildSpecs(f review.Form) []spec {
 		if fd.Kind == review.Rate {
 			k = kindRate
 		}
-		out = append(out, spec{name: fd.Name, kind: k, words: fd.Words, not: exclusions(f, fd.Name),
+		words := append(append([][]string(nil), fd.Words...), extraWords(f, fd.Name)...)
+		out = append(out, spec{name: fd.Name, kind: k, words: words, not: exclusions(f, fd.Name),
 			optional: fd.Optional, col: fd.Col, header: fd.Header})
 	}
 	return out
@@ -195,7 +212,19 @@ func labelWords(label string) []string {
 			out = append(out, w)
 		}
 	}
-	return out
+	return periodWords(out)
+}
+
+// periodWords reads "đầu năm", "cuối năm" as "đầu kỳ", "cuối kỳ": the
+// start and end of the review period. It runs on a whole label's words,
+// which may come from cells in different header rows.
+func periodWords(words []string) []string {
+	for i := 1; i < len(words); i++ {
+		if words[i] == "nam" && (words[i-1] == "dau" || words[i-1] == "cuoi") {
+			words[i] = "ky"
+		}
+	}
+	return words
 }
 
 func containsAll(words, group []string) bool {
@@ -288,10 +317,29 @@ func columnRole(words []string) int {
 		return roleCode
 	}
 	switch {
-	case containsAll(words, []string{"ma", "dvhc"}), inOrder(words, []string{"ma", "don", "vi"}), inOrder(words, []string{"ma", "xa"}):
+	case len(words) >= 1 && len(words) <= 3 && words[0] == "ma" && !containsAll(words, []string{"ho"}),
+		containsAll(words, []string{"ma", "dvhc"}), inOrder(words, []string{"ma", "don", "vi"}), inOrder(words, []string{"ma", "xa"}):
 		return roleCode
 	case inOrder(words, []string{"ten", "don", "vi"}), inOrder(words, []string{"xa", "phuong", "thi", "tran"}):
 		return roleName
+	case unitWords(words):
+		return roleName
 	}
 	return roleNone
+}
+
+// unitWords: a label made only of words that name kinds of units ("Tên xã,
+// phường", "Xã/thị trấn", "Đơn vị (xã)") heads the name column.
+func unitWords(words []string) bool {
+	kind := false
+	for _, w := range words {
+		switch w {
+		case "xa", "phuong", "huyen", "quan", "tran", "don", "ban":
+			kind = true
+		case "ten", "cac", "thi", "thanh", "pho", "vi", "hanh", "chinh", "dia", "tp", "tt":
+		default:
+			return false
+		}
+	}
+	return kind
 }

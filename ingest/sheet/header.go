@@ -26,8 +26,20 @@ type header struct {
 	body            int // first body row
 	stt, name, code int // role columns, -1 when absent
 	cols            map[int]spec
-	labels          []string // printed label per column (NFC, joined over header rows)
+	labels          []string     // printed label per column (NFC, joined over header rows)
+	byNumber        map[int]bool // columns mapped by the column-number row, not by words
 	found, score    int
+}
+
+// roles counts the row columns found (STT, name, code).
+func (h *header) roles() int {
+	n := 0
+	for _, c := range []int{h.stt, h.name, h.code} {
+		if c >= 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // fieldCols returns the field columns in column order.
@@ -105,41 +117,81 @@ func headerLike(row []string) bool {
 	return false
 }
 
-var colNumber = regexp.MustCompile(`^\(?([A-Za-z]|[0-9]{1,3})\)?$`)
+var (
+	colNumber = regexp.MustCompile(`^\(?([A-Za-z]|[0-9]{1,3})\)?$`)
+	// colIdentity is a column number that prints the form's identity after
+	// it: "(9)=1-2-3-4+5+6+7+8", "9 = (1)-(2)-…".
+	colIdentity = regexp.MustCompile(`^\(?([A-Za-z]|[0-9]{1,3})\)?\s*=\s*[0-9A-Za-z()\s+\-−–*/.,]+$`)
+)
+
+// colToken reads one cell of a column-number row: a column number, or a
+// column number followed by the identity it carries.
+func colToken(v string) (string, bool) {
+	v = strings.TrimSpace(v)
+	if m := colNumber.FindStringSubmatch(v); m != nil {
+		return m[1], true
+	}
+	if m := colIdentity.FindStringSubmatch(v); m != nil {
+		return m[1], true
+	}
+	return "", false
+}
 
 // isNumberRow recognises the row of column numbers printed under a header
-// ("A", "B", "1", "2", … or "(1)", "(2)", …). It must start in the first
-// columns, which tells it apart from a row of sub-labels "1"…"12" under a
-// merged "Thiếu hụt" group.
+// ("A", "B", "1", "2", … or "(1)", "(2)", …, the last perhaps
+// "(9)=1-2-3-4+5+6+7+8"). It must start in the first columns, which tells
+// it apart from a row of sub-labels "1"…"12" under a merged "Thiếu hụt"
+// group.
 func isNumberRow(row []string) bool {
-	n, first := 0, -1
+	ok, first := numberRowEvidence(row, 0)
+	return ok && first <= 2
+}
+
+// numberRowEvidence reports whether row reads as a row of column numbers,
+// tolerating up to `odd` cells that are not (a note written into it), and
+// the first column that holds one. The numbers must run in order across
+// the row: a body row of small counts does not.
+func numberRowEvidence(row []string, odd int) (bool, int) {
+	n, bad, first, prev := 0, 0, -1, 0
 	for c, v := range row {
-		v = strings.TrimSpace(v)
-		if v == "" {
+		if strings.TrimSpace(v) == "" {
 			continue
 		}
-		if !colNumber.MatchString(v) {
-			return false
+		t, ok := colToken(v)
+		if !ok {
+			bad++
+			if bad > odd {
+				return false, first
+			}
+			continue
+		}
+		if k, err := strconv.Atoi(t); err == nil {
+			if prev != 0 && k != prev+1 {
+				return false, first
+			}
+			prev = k
+		} else if prev != 0 {
+			return false, first // a letter after a number
 		}
 		if first < 0 {
 			first = c
 		}
 		n++
 	}
-	return n >= 3 && first <= 2
+	return n >= 3 && n > 2*bad, first
 }
 
 // numberOf reads a column-number cell: letters return (0, letter), numbers
 // return (n, "").
 func numberOf(v string) (int, string) {
-	m := colNumber.FindStringSubmatch(strings.TrimSpace(v))
-	if m == nil {
+	t, ok := colToken(v)
+	if !ok {
 		return 0, ""
 	}
-	if n, err := strconv.Atoi(m[1]); err == nil {
+	if n, err := strconv.Atoi(t); err == nil {
 		return n, ""
 	}
-	return 0, strings.ToUpper(m[1])
+	return 0, strings.ToUpper(t)
 }
 
 // joinLabels builds each column's label from header rows top..bottom. With
@@ -273,6 +325,15 @@ func better(a, b header) bool {
 	if a.found != b.found {
 		return a.found > b.found
 	}
+	// A header cut too short leaves words split over merged rows unread
+	// ("Mã" over "xã" reads as an unknown column "xã"): prefer the one that
+	// finds the row columns and leaves fewer columns unexplained.
+	if ra, rb := a.roles(), b.roles(); ra != rb {
+		return ra > rb
+	}
+	if ua, ub := len(a.unknownCols()), len(b.unknownCols()); ua != ub {
+		return ua < ub
+	}
 	if a.score != b.score {
 		return a.score > b.score
 	}
@@ -332,6 +393,9 @@ func findHeader(g [][]string, from int, want review.Form, merged bool) (header, 
 				for _, p := range ps {
 					words[c] = append(words[c], wordsFor(p)...)
 				}
+				if len(ps) > 1 {
+					words[c] = periodWords(words[c])
+				}
 			}
 			for _, f := range forms {
 				h := matchWords(labels, words, f)
@@ -345,20 +409,59 @@ func findHeader(g [][]string, from int, want review.Form, merged bool) (header, 
 			}
 		}
 	}
+	if !ok && want != "" {
+		// the title named one form, the header is another's: the header
+		// decides (a title line may be a copy left from another sheet)
+		if h, found := findHeader(g, from, "", merged); found {
+			return h, true
+		}
+	}
 	if !ok {
 		return findByNumbers(g, from, want)
 	}
 	// A header merged over more rows than its labels need (A7:A9 with the
 	// words in rows 7–8) leaves rows that only repeat the row above once
 	// merges are carried: they are header, not body.
-	for best.bottom+1 < len(g) && repeatsAbove(g, best.bottom+1) {
-		best.bottom++
+	for best.bottom+1 < len(g) && best.bottom-best.top < 4 {
+		if repeatsAbove(g, best.bottom+1) {
+			best.bottom++
+			continue
+		}
+		// A row under a merged header that only adds the rest of a split
+		// label ("Mã" over "số") and no figures is header too, when reading
+		// it in keeps every column found and explains no less.
+		r := best.bottom + 1
+		if numericCells(g[r]) > 0 || isNumberRow(g[r]) || blankRow(g[r]) || !someRepeat(g, r) {
+			break
+		}
+		labels, parts := joinParts(g, best.top, r, merged)
+		words := make([][]string, len(labels))
+		for c, ps := range parts {
+			for _, p := range ps {
+				words[c] = append(words[c], wordsFor(p)...)
+			}
+			words[c] = periodWords(words[c])
+		}
+		h := matchWords(labels, words, best.form)
+		if h.found < best.found || h.roles() < best.roles() || len(h.unknownCols()) > len(best.unknownCols()) {
+			break
+		}
+		h.top, h.bottom = best.top, r
+		best = h
 	}
 	best.body = best.bottom + 1
-	if best.body < len(g) && isNumberRow(g[best.body]) {
-		best.numRow = best.body
-		best.body++
-		fillFromNumbers(g, &best)
+	// The column numbers come right under the header, perhaps after a blank
+	// row; one odd cell in them (a note, a misprint) does not make them data.
+	nr := best.body
+	for nr < len(g) && nr < best.body+2 && blankRow(g[nr]) {
+		nr++
+	}
+	if nr < len(g) {
+		if ok, _ := numberRowEvidence(g[nr], 1); ok {
+			best.numRow = nr
+			best.body = nr + 1
+			fillFromNumbers(g, &best)
+		}
 	}
 	return best, true
 }
@@ -380,6 +483,17 @@ func repeatsAbove(g [][]string, r int) bool {
 		n++
 	}
 	return n > 0
+}
+
+// someRepeat: some cell of row r repeats the cell above (a merged range
+// carried down).
+func someRepeat(g [][]string, r int) bool {
+	for c, v := range g[r] {
+		if strings.TrimSpace(v) != "" && v == cell(g, r-1, c) {
+			return true
+		}
+	}
+	return false
 }
 
 // numberedColumns reads a column-number row into letter and number maps.
@@ -431,6 +545,10 @@ func fillFromNumbers(g [][]string, h *header) {
 		}
 		h.cols[c] = sp
 		h.found++
+		if h.byNumber == nil {
+			h.byNumber = map[int]bool{}
+		}
+		h.byNumber[c] = true
 	}
 }
 
@@ -450,7 +568,7 @@ func findByNumbers(g [][]string, from int, want review.Form) (header, bool) {
 		}
 		letters, numbers := numberedColumns(g[r])
 		h := header{form: want, stt: -1, name: -1, code: -1, numRow: r, body: r + 1,
-			top: r, bottom: r, cols: map[int]spec{}}
+			top: r, bottom: r, cols: map[int]spec{}, byNumber: map[int]bool{}}
 		shift := 0
 		if len(letters) > 0 {
 			if c, ok := letters["A"]; ok {
@@ -470,6 +588,9 @@ func findByNumbers(g [][]string, from int, want review.Form) (header, bool) {
 				h.cols[c] = sp
 				h.found++
 			}
+		}
+		for c := range g[r] {
+			h.byNumber[c] = true
 		}
 		h.labels = make([]string, len(g[r])) // labels failed: no unknown columns to report
 		if h.found >= 2 {

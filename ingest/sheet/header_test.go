@@ -108,6 +108,8 @@ func FuzzFindHeader(f *testing.F) {
 	f.Add("STT|Mã hộ|Họ và tên chủ hộ|Thiếu hụt||\n|||1|2|3\n1|H1|A|x||1")
 	f.Add("KẾT QUẢ RÀ SOÁT\nA|B|1|2|3\n1|x|1|2|3")
 	f.Add("Số hộ cận nghèo|Tỷ lệ hộ nghèo|Số hộ nghèo|Tổng số hộ\n|||\n1|2|3|4")
+	f.Add("UBND HUYỆN BUÔN ĐÔN - TỔNG HỢP DIỄN BIẾN HỘ NGHÈO NĂM 2018\nSTT|Đơn vị|Mã|Số hộ nghèo đầu kỳ|Giảm khác|Tái nghèo|Phát sinh mới|Tăng khác|Số hộ nghèo cuối kỳ\nA|B|C|1|2|3|4|5|(6)=1-2+3+4+5\nI|Huyện Buôn Đôn|652\n1|Xã A|24100|5|1|0|0|0|4\n2\n|Toàn huyện||5|1|0|0|0|4\n|Người lập biểu")
+	f.Add("Số TT|Tên xã, phường|Hộ nghèo|Hộ cận nghèo|Tổng số hộ\n(1)|(2)|(3)|(4)|(5)\nII|Các xã|1|2|3\n1.|X. Ea Kao|1|2|3\n|Céng|1|2|3")
 	f.Fuzz(func(t *testing.T, s string) {
 		g := gridOf(s)
 		start := time.Now()
@@ -132,6 +134,11 @@ func FuzzFindHeader(f *testing.F) {
 		}
 		forms, _ := readGrid(g, textSource{}, loc{file: "f"}, Options{}, false)
 		for _, fm := range forms {
+			for _, rc := range fm.Explain.Rows {
+				if rc.Row < 1 || rc.Row > len(g) || rc.Class == "" || rc.Reason == "" {
+					t.Fatalf("row class %+v outside a grid of %d rows or without a reason", rc, len(g))
+				}
+			}
 			if len(fm.Extra) != len(fm.Rows)+len(fm.Households) {
 				t.Fatalf("extra %d for %d rows", len(fm.Extra), len(fm.Rows)+len(fm.Households))
 			}

@@ -1,6 +1,8 @@
 package sheet
 
 import (
+	"strings"
+
 	"rasoat/ingest/vntext"
 )
 
@@ -47,6 +49,66 @@ func detectLegacy(g [][]string) legacyCols {
 	return lc
 }
 
+// detectBlock decides one encoding for a title block and header: one
+// template, one font, so a short header cell ("Sè hé CN") is decided by
+// the words around it.
+func detectBlock(g [][]string) legacyCols {
+	var cells []string
+	w := 0
+	for _, row := range g {
+		w = max(w, len(row))
+		for _, v := range row {
+			if maybeLegacy(v) && len(cells) < legacyProbeCells {
+				cells = append(cells, v)
+			}
+		}
+	}
+	if len(cells) == 0 {
+		return nil
+	}
+	e := vntext.DetectLegacyAll(cells)
+	if e == vntext.Unicode {
+		return nil
+	}
+	lc := make(legacyCols, w)
+	for c := range lc {
+		lc[c] = e
+	}
+	return lc
+}
+
+// priorCells is how few legacy-looking cells leave a body column's own
+// vote unreliable (a commune's one row: "CÖ JANG" reads as Latin text).
+const priorCells = 3
+
+// withPrior gives a body column with too few legacy-looking cells to vote
+// the encoding of the template's title and header.
+func withPrior(lc legacyCols, body [][]string, e vntext.Encoding) legacyCols {
+	count, odd := map[int]int{}, map[int]bool{}
+	for _, row := range body {
+		if numericCells(row) < 2 {
+			continue // footer lines under a one-row form do not vote
+		}
+		for c, v := range row {
+			if maybeLegacy(v) {
+				count[c]++
+				odd[c] = odd[c] || !vietnameseLatin1(v)
+			}
+		}
+	}
+	for c, n := range count {
+		// "Xã A" pasted in Unicode reads as Vietnamese; "CÖ JANG" does not
+		if n > priorCells || !odd[c] {
+			continue
+		}
+		for len(lc) <= c {
+			lc = append(lc, vntext.Unicode)
+		}
+		lc[c] = e
+	}
+	return lc
+}
+
 // decodeLegacy decodes the legacy text of a sheet's first rows in place and
 // returns the column encodings for the rest of the sheet. The title block
 // and header are decided together (one template, one font), the body
@@ -64,8 +126,16 @@ func decodeLegacy(g [][]string) legacyCols {
 	body := len(g)
 	if h, ok := findHeader(trial, 0, firstTitleKind(trial, 0), false); ok {
 		body = h.body
+		// header rows the probe could not join (merged ranges are not
+		// carried yet) are still the template's: up to the first figures
+		for body < len(g) && body < h.body+3 && numericCells(trial[body]) < 2 {
+			body++
+		}
 	}
-	head, rest := detectLegacy(g[:body]), detectLegacy(g[body:])
+	head, rest := detectBlock(g[:body]), detectLegacy(g[body:])
+	if len(head) > 0 {
+		rest = withPrior(rest, g[body:], head[0])
+	}
 	for r := range g {
 		if r < body {
 			head.apply(g[r])
@@ -111,4 +181,19 @@ func cp1252Extra(r rune) bool {
 		return true
 	}
 	return false
+}
+
+// vietnameseLatin1: every non-ASCII rune of s is a Latin-1 letter the
+// Vietnamese alphabet uses (à á â ã è é ê ì í ò ó ô õ ù ú ý), so s may be
+// Unicode text as typed.
+func vietnameseLatin1(s string) bool {
+	for _, r := range s {
+		if r < 0x80 {
+			continue
+		}
+		if !strings.ContainsRune("àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ", r) {
+			return false
+		}
+	}
+	return true
 }

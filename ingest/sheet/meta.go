@@ -79,24 +79,35 @@ func isTitleRow(row []string) bool {
 }
 
 // parseMeta reads what a title block says: form kind, year, stage,
-// standard and issuing body.
+// standard and issuing body. The issuer is the most local "UBND …" line
+// ("UBND HUYỆN BUÔN ĐÔN" over "UBND XÃ EA WER" is the commune's form); a
+// body named only in the attachment line ("… của UBND huyện M'Đrắk")
+// counts when no line names one. An issuer line may carry the title too.
 func parseMeta(lines []string) Meta {
 	var m Meta
 	stageRank, weakYear := 0, 0
+	var attLevel, attName string
+	var plain []string
 	for _, line := range lines {
 		folded := vntext.Fold(line)
-		if m.IssuerLevel == "" {
-			if lvl, name := issuer(line); lvl != "" {
+		att := isAttachment(folded)
+		if lvl, name := issuer(line); lvl != "" && name != "" {
+			switch {
+			case att:
+				if attLevel == "" {
+					attLevel, attName = lvl, name
+				}
+			case m.IssuerLevel == "" || levelRank(lvl) > levelRank(m.IssuerLevel):
 				m.IssuerLevel, m.IssuerName = lvl, name
-				continue
 			}
 		}
 		if std := standardOf(folded); std != "" && m.Standard == "" {
 			m.Standard = std
 		}
-		if isAttachment(folded) {
+		if att {
 			continue
 		}
+		plain = append(plain, folded)
 		if m.Form == "" {
 			m.Form = formFromTitle(folded)
 		}
@@ -114,7 +125,26 @@ func parseMeta(lines []string) Meta {
 	if m.Year == 0 {
 		m.Year = weakYear
 	}
+	if m.IssuerLevel == "" {
+		m.IssuerLevel, m.IssuerName = attLevel, attName
+	}
+	if m.Form == "" {
+		// a title broken over lines: "TỔNG HỢP DIỄN BIẾN" / "HỘ NGHÈO NĂM 2019"
+		m.Form = formFromTitle(strings.Join(plain, " "))
+	}
 	return m
+}
+
+func levelRank(l string) int {
+	switch l {
+	case LevelProvince:
+		return 1
+	case LevelDistrict:
+		return 2
+	case LevelCommune:
+		return 3
+	}
+	return 0
 }
 
 // yearOf finds the review year in one title line: "năm 2019" (strong), else
@@ -219,7 +249,35 @@ func issuer(line string) (level, name string) {
 	default:
 		return "", ""
 	}
-	return level, vntext.NFC(strings.Join(words[i+n:], " "))
+	return level, issuerName(words[i+n:])
+}
+
+// titleStart are the first two words of what may follow an issuer on its
+// line: the title, the form number, the national motto.
+var titleStart = map[string]bool{"tong hop": true, "ket qua": true, "bieu so": true, "mau so": true, "dien bien": true,
+	"danh sach": true, "bao cao": true, "cong hoa": true, "bieu mau": true}
+
+// issuerName cuts an issuer's name where the rest of a one-line title
+// starts: "UBND HUYỆN BUÔN ĐÔN - TỔNG HỢP KẾT QUẢ …" names Buôn Đôn.
+func issuerName(words []string) string {
+	var out []string
+	for i, w := range words {
+		if w == "-" || w == "–" || w == "—" || w == "|" || w == ":" {
+			break
+		}
+		if i > 0 && i+1 < len(words) && titleStart[vntext.Fold(w)+" "+vntext.Fold(words[i+1])] {
+			break
+		}
+		trail := strings.TrimRight(w, "-–—|:,;")
+		if trail != w {
+			if trail != "" {
+				out = append(out, trail)
+			}
+			break
+		}
+		out = append(out, w)
+	}
+	return vntext.NFC(strings.Join(out, " "))
 }
 
 // communeFromTitle finds a commune named in a Form D title block: "Xã Ea

@@ -110,4 +110,6 @@ type Form struct {
 	// kind (one form printed over several sheets): its Meta was taken from
 	// that form, and its rows belong to it.
 	Continues bool
+	// Explain says how every row and column was read (ingest --explain).
+	Explain Explanation
 }

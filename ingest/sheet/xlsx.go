@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -223,6 +224,9 @@ func readSheet(ctx context.Context, f *excelize.File, file, sheet string, opt Op
 // after from, within the title-block window.
 func firstTitleKind(g [][]string, from int) review.Form {
 	for r := from; r < len(g) && r < from+headerScanRows; r++ {
+		if isNumberRow(g[r]) || numericCells(g[r]) >= 2 || isFooter(g[r]) {
+			break // past the title block: a note under the body is no title
+		}
 		for _, v := range g[r] {
 			fv := vntext.Fold(v)
 			if isAttachment(fv) {
@@ -234,6 +238,17 @@ func firstTitleKind(g [][]string, from int) review.Form {
 		}
 	}
 	return ""
+}
+
+// numericCells counts the cells of row that read as numbers.
+func numericCells(row []string) int {
+	n := 0
+	for _, v := range row {
+		if _, blank, err := vnnum.Parse(v); err == nil && !blank {
+			n++
+		}
+	}
+	return n
 }
 
 // fillMerges carries each merged range's text over the whole range, so a
@@ -289,7 +304,7 @@ func readGrid(g [][]string, src valueSource, l loc, opt Options, merged bool) ([
 			}
 			break
 		}
-		titleFrom := max(p, h.top-12)
+		titleFrom := max(p, h.top-headerScanRows) // 12 title rows, and blank rows around them
 		lines := titleLines(g, titleFrom, h.top)
 		meta := parseMeta(lines)
 		meta.Form = h.form
@@ -297,6 +312,7 @@ func readGrid(g [][]string, src valueSource, l loc, opt Options, merged bool) ([
 			fillMeta(&meta, forms[len(forms)-1].Meta)
 		}
 		fm := Form{File: l.file, Sheet: l.sheet, Meta: meta, Fields: fieldList(h)}
+		explainHead(&fm.Explain, g, titleFrom, h, l)
 		unknownCols, unknown, ps := headerProblems(h, l, h.bottom)
 		fm.Unknown, fm.Problems = unknown, ps
 		end := len(g)
@@ -311,19 +327,25 @@ func readGrid(g [][]string, src valueSource, l loc, opt Options, merged bool) ([
 			fm.Households, fm.Extra, fm.Columns = hr.out, hr.extra, hr.columns()
 			fm.Problems = append(fm.Problems, hr.probs...)
 		} else {
-			rows, extra, ps, e := readSummaryBody(g, h, src, l, unknownCols)
+			rows, extra, ps, e := readSummaryBody(g, h, src, l, unknownCols, &fm.Explain)
 			fm.Rows, fm.Extra, end = rows, extra, e
 			fm.Problems = append(fm.Problems, ps...)
 		}
-		forms = append(forms, fm)
 		if end <= p {
+			forms = append(forms, fm)
 			break
 		}
 		p = end
 		// Skip the footer to where the next form's title starts, if any.
 		for p < len(g) && !isTitleRow(g[p]) {
+			if blankRow(g[p]) {
+				fm.Explain.add(p, ClassBlank, "dòng trống")
+			} else {
+				fm.Explain.add(p, ClassFooter, "sau phần số liệu: chữ ký, ngày tháng, ghi chú")
+			}
 			p++
 		}
+		forms = append(forms, fm)
 	}
 	return forms, probs
 }
@@ -345,10 +367,11 @@ func householdUnit(lines []string, m Meta, sheet string) string {
 
 // streamHouseholds reads a Form D sheet row by row after the probe.
 func streamHouseholds(ctx context.Context, sr *sheetRows, g [][]string, h header, l loc, opt Options) ([]Form, problem.List) {
-	lines := titleLines(g, max(0, h.top-12), h.top)
+	lines := titleLines(g, max(0, h.top-headerScanRows), h.top)
 	meta := parseMeta(lines)
 	meta.Form = review.FormD
 	fm := Form{File: l.file, Sheet: l.sheet, Meta: meta, Fields: fieldList(h)}
+	explainHead(&fm.Explain, g, max(0, h.top-headerScanRows), h, l)
 	unknownCols, unknown, ps := headerProblems(h, l, h.bottom)
 	fm.Unknown, fm.Problems = unknown, ps
 	// Streamed cells carry no type, so numbers are read by vnnum's rules.
@@ -408,4 +431,66 @@ func (s xlsxSource) lookup(r, c int, raw string) (string, bool, error) {
 		return raw, true, nil
 	}
 	return raw, false, nil
+}
+
+// explainHead records the classes of a form's title, header and
+// column-number rows, and its column mapping.
+func explainHead(ex *Explanation, g [][]string, from int, h header, l loc) {
+	for r := from; r < h.top && r < len(g); r++ {
+		switch {
+		case blankRow(g[r]):
+			ex.add(r, ClassBlank, "dòng trống")
+		default:
+			ex.add(r, ClassTitle, titleReason(g[r]))
+		}
+	}
+	for r := h.top; r <= h.bottom && r < len(g); r++ {
+		if r == h.numRow {
+			break
+		}
+		ex.add(r, ClassHeader, fmt.Sprintf("tiêu đề cột (dòng %d–%d): nhãn khớp %d cột của biểu %s", h.top+1, h.bottom+1, h.found, h.form))
+	}
+	for r := h.bottom + 1; r < h.body && r < len(g); r++ {
+		if r == h.numRow {
+			ex.add(r, ClassNumbers, "các ô là số thứ tự cột (A, B, 1, 2… hoặc (1), (2)…) theo thứ tự")
+		} else {
+			ex.add(r, ClassBlank, "dòng trống")
+		}
+	}
+	if h.numRow >= 0 && h.numRow < h.top {
+		ex.add(h.numRow, ClassNumbers, "các ô là số thứ tự cột: không có chữ tiêu đề cột, cột đọc theo số")
+	}
+	ex.Columns = columnsOf(h, l)
+}
+
+// titleReason says what a title-block line was read as.
+func titleReason(row []string) string {
+	var parts []string
+	for _, v := range row {
+		f := vntext.Fold(v)
+		if f == "" {
+			continue
+		}
+		switch {
+		case isAttachment(f):
+			parts = append(parts, "dòng kèm theo (ngày của văn bản khác, không phải năm rà soát)")
+		case strings.Contains(f, "ubnd") || strings.Contains(f, "uy ban nhan dan"):
+			parts = append(parts, "cơ quan ban hành")
+		case formFromTitle(f) != "":
+			parts = append(parts, "tên biểu "+string(formFromTitle(f)))
+		case strings.HasPrefix(f, "bieu so") || strings.HasPrefix(f, "mau so") || strings.HasPrefix(f, "bieu mau"):
+			parts = append(parts, "số hiệu biểu")
+		case strings.HasPrefix(f, "don vi tinh"):
+			parts = append(parts, "đơn vị tính")
+		case stageOf(f) != "":
+			parts = append(parts, "giai đoạn")
+		case strings.Contains(f, "cong hoa") || strings.Contains(f, "doc lap"):
+			parts = append(parts, "quốc hiệu")
+		}
+	}
+	if len(parts) == 0 {
+		return "trên tiêu đề cột"
+	}
+	parts = slices.Compact(parts) // a title merged across the sheet repeats in every cell
+	return "trên tiêu đề cột: " + strings.Join(parts, "; ")
 }

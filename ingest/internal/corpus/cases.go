@@ -448,7 +448,7 @@ func Cases() []Case {
 		// --- the same bytes again ---------------------------------------
 		{Name: "b_district_forms_md_again.xlsx", What: "cùng nội dung với b_district_forms_md.xlsx: không nạp lại", Want: Want{Status: Unchanged}, make: formsMD},
 	}
-	return cs
+	return append(cs, layoutCases()...)
 }
 
 // corruptSheetEntry flips bytes in the middle of the first worksheet's
