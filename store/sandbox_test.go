@@ -136,7 +136,7 @@ func TestSandboxEscapesAllFail(t *testing.T) {
 		{"personal view", `SELECT * FROM household_class`},
 		{"personal via catalog", `SELECT * FROM duckdb_columns() WHERE column_name = 'head_name' AND (SELECT count(*) FROM raw_household) > 0`},
 		{"multi statement", `SELECT 1; COPY (SELECT 1) TO '` + out + `'`},
-		{"comment hides close", `SELECT 1 -- ) ; COPY (SELECT 1) TO '` + out + `'`+"\n"+`) ; COPY (SELECT 1) TO '` + out + `' ; SELECT (1`},
+		{"comment hides close", `SELECT 1 -- ) ; COPY (SELECT 1) TO '` + out + `'` + "\n" + `) ; COPY (SELECT 1) TO '` + out + `' ; SELECT (1`},
 		{"set via select", `SELECT set_config('memory_limit', '20GB')`},
 		{"current_setting is fine but the lock holds", `SET GLOBAL lock_configuration = false`},
 		{"block comment trick", `SELECT 1 /* ; COPY (SELECT 1) TO '` + out + `' */) ; COPY (SELECT 1) TO '` + out + `' ; SELECT (1`},
