@@ -68,10 +68,18 @@ func checkQuery(ctx context.Context, db *sql.DB, q string, offset, n int) (strin
 		return "", fmt.Errorf("phân tích câu lệnh: %w", err)
 	}
 	if tree.Error {
-		if strings.Contains(tree.Message, "Only SELECT") {
-			return "", &ErrRefused{"chỉ được dùng một câu lệnh SELECT (hoặc WITH … SELECT)"}
+		// Say why in the analyst's own text, not the wrapper's.
+		var raw struct {
+			Error      bool              `json:"error"`
+			Message    string            `json:"error_message"`
+			Statements []json.RawMessage `json:"statements"`
 		}
-		return "", &ErrRefused{"câu lệnh không hợp lệ: " + firstLine(tree.Message)}
+		if err := db.QueryRowContext(ctx, `SELECT json_serialize_sql($1::VARCHAR)::VARCHAR`, q).Scan(&js); err == nil && json.Unmarshal([]byte(js), &raw) == nil {
+			if raw.Error && !strings.Contains(raw.Message, "Only SELECT") {
+				return "", &ErrRefused{"câu lệnh không hợp lệ: " + firstLine(raw.Message)}
+			}
+		}
+		return "", &ErrRefused{"chỉ được dùng một câu lệnh SELECT (hoặc WITH … SELECT)"}
 	}
 	if len(tree.Statements) != 1 {
 		return "", &ErrRefused{"chỉ được dùng một câu lệnh SELECT"}

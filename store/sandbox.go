@@ -133,8 +133,9 @@ type workerRequest struct {
 }
 
 type workerReply struct {
-	Result *Result `json:"result,omitempty"`
-	Error  string  `json:"error,omitempty"`
+	Result  *Result `json:"result,omitempty"`
+	Error   string  `json:"error,omitempty"`
+	Refused string  `json:"refused,omitempty"` // an ErrRefused's reason
 }
 
 // workerEnv marks the process as a sandbox worker (see init).
@@ -191,6 +192,9 @@ func (s *Sandbox) QueryPage(ctx context.Context, query string, offset, n int) (*
 			return nil, fmt.Errorf("truy vấn làm tiến trình phân tích dừng bất thường (%v)", werr)
 		}
 		return nil, fmt.Errorf("sandbox: kết quả không đọc được: %w", err)
+	}
+	if rep.Refused != "" {
+		return nil, &ErrRefused{rep.Refused}
 	}
 	if rep.Error != "" {
 		return nil, errors.New(rep.Error)
@@ -283,6 +287,10 @@ func runWorker(in io.Reader, out io.Writer) int {
 		rep.Error = "sandbox: yêu cầu không đọc được"
 	} else if res, err := workerQuery(req); err != nil {
 		rep.Error = err.Error()
+		var ref *ErrRefused
+		if errors.As(err, &ref) {
+			rep.Refused = ref.Reason
+		}
 	} else {
 		rep.Result = res
 	}
