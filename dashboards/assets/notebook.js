@@ -48,8 +48,12 @@
     return box;
   }
 
-  function fmt(v) {
+  // Years and codes are labels, not quantities: no thousands dot (2024,
+  // not 2.024).
+  var labelCol = /(^|_)(year|nam|code|ma|id)($|_)|units_year|period/i;
+  function fmt(v, col) {
     if (v === null || v === undefined) { return ''; }
+    if (typeof v === 'number' && col && labelCol.test(col)) { return String(v); }
     if (typeof v === 'number') { return nf.format(v); }
     if (typeof v === 'boolean') { return v ? 'đúng' : 'sai'; }
     return String(v);
@@ -89,7 +93,7 @@
       tooltip: { trigger: 'axis', valueFormatter: function (v) { return fmt(v); } },
       legend: { type: 'scroll' },
       grid: { left: 60, right: 20, bottom: 40, top: 40 },
-      xAxis: { type: 'category', data: res.rows.map(function (r) { return fmt(r[0]); }) },
+      xAxis: { type: 'category', data: res.rows.map(function (r) { return fmt(r[0], res.columns[0]); }) },
       yAxis: { type: 'value', axisLabel: { formatter: function (v) { return fmt(v); } } },
       series: nums.map(function (i) {
         return { name: res.columns[i], type: kind, data: res.rows.map(function (r) { return r[i]; }) };
@@ -105,7 +109,7 @@
     var tb = el('tbody');
     res.rows.forEach(function (r) {
       var tr = el('tr');
-      r.forEach(function (v) { tr.appendChild(el('td', typeof v === 'number' ? 'num' : null, fmt(v))); });
+      r.forEach(function (v, i) { tr.appendChild(el('td', typeof v === 'number' ? 'num' : null, fmt(v, res.columns[i]))); });
       tb.appendChild(tr);
     });
     t.appendChild(tb); wrap.appendChild(t); box.appendChild(wrap);
