@@ -95,11 +95,11 @@ func WriteCSV(w io.Writer, rows []Row) error {
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	}
 	for _, r := range rows {
-		base := []string{strconv.Itoa(r.Year), r.Stage, strconv.Itoa(r.Rank), r.UnitCode, r.UnitName, r.DistrictCode,
-			r.DistrictName, num(Value(r.Score)), r.Severity, strings.Join(r.Rules, " "), r.Reason}
+		base := []string{strconv.Itoa(r.Year), text(r.Stage), strconv.Itoa(r.Rank), text(r.UnitCode), text(r.UnitName), text(r.DistrictCode),
+			text(r.DistrictName), num(Value(r.Score)), text(r.Severity), text(strings.Join(r.Rules, " ")), text(r.Reason)}
 		for _, e := range r.Evidence {
-			rec := append(append([]string{}, base...), e.RuleID, e.Family, num(e.Observed), num(e.Expected),
-				num(e.Lower), num(e.Upper), num(e.Threshold), num(Value(e.Score)), e.Reason)
+			rec := append(append([]string{}, base...), text(e.RuleID), text(e.Family), num(e.Observed), num(e.Expected),
+				num(e.Lower), num(e.Upper), num(e.Threshold), num(Value(e.Score)), text(e.Reason))
 			if err := cw.Write(rec); err != nil {
 				return fmt.Errorf("ghi CSV: %w", err)
 			}
@@ -110,6 +110,17 @@ func WriteCSV(w io.Writer, rows []Row) error {
 		return fmt.Errorf("ghi CSV: %w", err)
 	}
 	return nil
+}
+
+// text neutralises a spreadsheet formula in a text cell: a unit name typed
+// as "=HYPERLINK(…)" (names come from officers' files) must stay text when
+// the CSV is opened in Excel. Numbers are written by num and never pass
+// here, so a negative number keeps its sign.
+func text(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 // WriteJSON writes the rows with their evidence; NaN becomes null.

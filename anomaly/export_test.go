@@ -2,6 +2,7 @@ package anomaly
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"math"
 	"testing"
@@ -31,6 +32,28 @@ func TestWriteJSONNulls(t *testing.T) {
 	for _, k := range []string{"lower", "upper", "threshold"} {
 		if _, ok := e[k]; !ok {
 			t.Errorf("%s missing: %s", k, b.String())
+		}
+	}
+}
+
+// A unit name beginning with "=" (names come from officers' files) is
+// written as text in the CSV, while a negative number keeps its sign.
+func TestWriteCSVNeutralisesFormulas(t *testing.T) {
+	rows := []Row{{Year: 2024, Stage: "official", UnitCode: "97102", UnitName: `=HYPERLINK("http://evil.example","x")`,
+		DistrictName: "+cmd", Score: 3.5, Reason: "@SUM(A1)", Evidence: []Evidence{{RuleID: "peer_outlier", Observed: -2.5,
+			Expected: 1, Lower: Value(math.NaN()), Upper: Value(math.NaN()), Threshold: Value(math.NaN()), Reason: "-1+1"}}}}
+	var b bytes.Buffer
+	if err := WriteCSV(&b, rows); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := recs[1]
+	for i, want := range map[int]string{4: `'=HYPERLINK("http://evil.example","x")`, 6: "'+cmd", 10: "'@SUM(A1)", 13: "-2.5", 19: "'-1+1"} {
+		if r[i] != want {
+			t.Errorf("column %s = %q, want %q", recs[0][i], r[i], want)
 		}
 	}
 }

@@ -22,6 +22,7 @@ const (
 	RoleAnalyst   Role = "analyst"
 	RoleInspector Role = "inspector"
 	RoleOfficer   Role = "officer"
+	RoleAdmin     Role = "admin" // audit log and sessions; no data
 )
 
 // Vietnamese names a role as the pages show it.
@@ -35,13 +36,15 @@ func (r Role) Vietnamese() string {
 		return "phúc tra viên"
 	case RoleOfficer:
 		return "cán bộ"
+	case RoleAdmin:
+		return "quản trị"
 	}
 	return string(r)
 }
 
 func parseRole(s string) (Role, bool) {
 	switch r := Role(strings.ToLower(strings.TrimSpace(s))); r {
-	case RoleLeader, RoleAnalyst, RoleInspector, RoleOfficer:
+	case RoleLeader, RoleAnalyst, RoleInspector, RoleOfficer, RoleAdmin:
 		return r, true
 	}
 	return "", false
@@ -108,7 +111,7 @@ func ReadUsers(r io.Reader) (*Users, error) {
 		}
 		rl, ok := parseRole(role)
 		if !ok {
-			return nil, fmt.Errorf("dòng %d: vai trò %q không hợp lệ (leader, analyst, inspector, officer)", i+1, role)
+			return nil, fmt.Errorf("dòng %d: vai trò %q không hợp lệ (leader, analyst, inspector, officer, admin)", i+1, role)
 		}
 		if _, err := bcrypt.Cost([]byte(hash)); err != nil {
 			return nil, fmt.Errorf("dòng %d: mật khẩu phải là mã băm bcrypt: %w", i+1, err)
@@ -187,7 +190,7 @@ func DemoUsers() ([]byte, []Credential, error) {
 	var creds []Credential
 	for _, u := range []User{
 		{"lanhdao", RoleLeader}, {"phantich", RoleAnalyst},
-		{"phuctra1", RoleInspector}, {"phuctra2", RoleInspector}, {"canbo", RoleOfficer},
+		{"phuctra1", RoleInspector}, {"phuctra2", RoleInspector}, {"canbo", RoleOfficer}, {"quantri", RoleAdmin},
 	} {
 		pw, err := randomPassword()
 		if err != nil {

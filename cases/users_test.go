@@ -66,7 +66,7 @@ func TestReadUsersRefusesBadFiles(t *testing.T) {
 	h, _ := bcrypt.GenerateFromPassword([]byte("x"), bcrypt.MinCost)
 	tests := map[string]string{
 		"empty":          "username,role,bcrypt_hash\n",
-		"bad role":       "a,admin," + string(h) + "\n",
+		"bad role":       "a,root," + string(h) + "\n",
 		"plain password": "a,inspector,secret\n",
 		"bad name":       "a b,inspector," + string(h) + "\n",
 		"duplicate":      "a,inspector," + string(h) + "\na,leader," + string(h) + "\n",

@@ -34,6 +34,9 @@ func (s *server) inspectRoutes(r *gin.Engine, opts Options) {
 	r.GET("/dang-nhap", func(c *gin.Context) { s.loginPage(c, a) })
 	r.POST("/dang-nhap", func(c *gin.Context) { s.login(c, a) })
 	r.POST("/dang-xuat", func(c *gin.Context) { s.logout(c, a) })
+	if svc == nil {
+		return // users without cases (opts.Users): sign-in only
+	}
 	r.GET("/phuc-tra/ho-so", func(c *gin.Context) { s.caseList(c, a) })
 	r.GET("/phuc-tra/ho-so/:id", func(c *gin.Context) { s.casePage(c, a, http.StatusOK, "") })
 	r.POST("/phuc-tra/ho-so", func(c *gin.Context) { s.caseOpen(c, a, svc) })
@@ -56,9 +59,9 @@ type pageBase struct {
 }
 
 func (s *server) base(c *gin.Context, a *auth, title string) pageBase {
-	b := pageBase{Title: title, CasesEnabled: a != nil, GeneratedAt: fmtDateTime(s.now().In(vnZone)),
+	b := pageBase{Title: title, CasesEnabled: a != nil && s.cases, GeneratedAt: fmtDateTime(s.now().In(vnZone)),
 		AssetVersion: map[string]string{"css": s.assets["app.css"].etag, "js": s.assets["app.js"].etag, "ijs": s.assets["inspect.js"].etag,
-			"echarts": s.assets["vendor/echarts/echarts.min.js"].etag, "icss": s.assets["inspect.css"].etag}}
+			"echarts": s.assets["vendor/echarts/echarts.min.js"].etag, "icss": s.assets["inspect.css"].etag, "njs": s.assets["notebook.js"].etag}}
 	if sess, ok := a.current(c); ok {
 		b.UserName, b.UserRole, b.Inspector = sess.Name, sess.Role.Vietnamese(), sess.Role == cases.RoleInspector
 		b.CSRF = a.csrf(sess)

@@ -12,8 +12,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
+	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -25,7 +28,9 @@ import (
 // given to `rasoat serve --users` (bcrypt hashes), a signed session cookie
 // says who is signed in, and every form that changes something carries a
 // CSRF token tied to the session. The signing key is made at start, so a
-// restart signs everyone out; no session state is kept on the server.
+// restart signs everyone out. Sessions are also held on the server (by
+// their nonce): signing out ends one for good, even if its cookie was
+// copied, and an admin can end all of a user's sessions.
 
 const (
 	sessionCookie = "rasoat_phien"
@@ -38,6 +43,17 @@ type auth struct {
 	key   []byte
 	now   func() time.Time
 	limit *limiter // sign-in attempts, shared by the login form and Basic auth
+
+	mu   sync.Mutex
+	live map[string]liveSession // by nonce: sessions not signed out or revoked
+}
+
+// liveSession is a session the server still honours.
+type liveSession struct {
+	Name    string
+	Role    cases.Role
+	Issued  time.Time
+	Expires time.Time
 }
 
 func newAuth(users *cases.Users, now func() time.Time) *auth {
@@ -45,17 +61,20 @@ func newAuth(users *cases.Users, now func() time.Time) *auth {
 	if _, err := rand.Read(key); err != nil {
 		panic("dashboards: no randomness for the session key: " + err.Error()) // the OS is broken
 	}
-	return &auth{users: users, key: key, now: now, limit: newLimiter(now)}
+	return &auth{users: users, key: key, now: now, limit: newLimiter(now), live: map[string]liveSession{}}
 }
 
 // authFor makes the server's one sign-in (nil when it has no users): the
 // inspector pages and the upload page must share it, so that one session
 // cookie and one attempt counter serve both.
 func authFor(opts Options, now func() time.Time) *auth {
-	if opts.Cases == nil || opts.Cases.Users() == nil {
-		return nil
+	switch {
+	case opts.Cases != nil && opts.Cases.Users() != nil:
+		return newAuth(opts.Cases.Users(), now)
+	case opts.Users != nil:
+		return newAuth(opts.Users, now)
 	}
-	return newAuth(opts.Cases.Users(), now)
+	return nil
 }
 
 // lockedOut is a sign-in refused without checking the password because
@@ -146,6 +165,15 @@ func (a *auth) issue(u cases.User) string {
 	name := base64.RawURLEncoding.EncodeToString([]byte(u.Name))
 	exp := strconv.FormatInt(a.now().Add(sessionTTL).Unix(), 10)
 	nonce := randomHex(16)
+	a.mu.Lock()
+	now := a.now()
+	for n, l := range a.live { // expired sessions go as new ones come
+		if !now.Before(l.Expires) {
+			delete(a.live, n)
+		}
+	}
+	a.live[nonce] = liveSession{Name: u.Name, Role: u.Role, Issued: now, Expires: now.Add(sessionTTL)}
+	a.mu.Unlock()
 	return strings.Join([]string{name, string(u.Role), exp, nonce, a.mac(name, string(u.Role), exp, nonce)}, ".")
 }
 
@@ -175,7 +203,49 @@ func (a *auth) current(c *gin.Context) (session, bool) {
 	if !ok || string(u.Role) != p[1] {
 		return session{}, false
 	}
+	a.mu.Lock()
+	l, live := a.live[p[3]]
+	a.mu.Unlock()
+	if !live || l.Name != u.Name || !a.now().Before(l.Expires) {
+		return session{}, false // signed out, revoked or expired
+	}
 	return session{User: u, nonce: p[3]}, true
+}
+
+// revoke ends one session.
+func (a *auth) revoke(nonce string) {
+	a.mu.Lock()
+	delete(a.live, nonce)
+	a.mu.Unlock()
+}
+
+// revokeUser ends every session of a user and says how many there were.
+func (a *auth) revokeUser(name string) int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	n := 0
+	for k, l := range a.live {
+		if l.Name == name {
+			delete(a.live, k)
+			n++
+		}
+	}
+	return n
+}
+
+// liveSessions lists the sessions the server honours, newest first.
+func (a *auth) liveSessions() []liveSession {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	now := a.now()
+	var out []liveSession
+	for _, l := range a.live {
+		if now.Before(l.Expires) {
+			out = append(out, l)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Issued.After(out[j].Issued) })
+	return out
 }
 
 // csrf is the token a signed-in user's forms carry.
@@ -214,10 +284,19 @@ type loginView struct {
 	Token, Name, Next, Error string
 }
 
+// nextPath is what a post-login redirect may be: a path and query of
+// printable ASCII. Browsers drop tabs and newlines from a Location and read
+// "\\" as "/", so "/\t/evil.example" or "/\\evil.example" would leave the
+// site: such characters are refused outright, not cleaned.
+var nextPath = regexp.MustCompile(`^/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$`)
+
 // safeNext keeps a post-login redirect on this site: a path, never
-// "//host" or a scheme.
+// "//host", a scheme, or a character a browser would strip.
 func safeNext(s string) string {
-	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") || strings.ContainsAny(s, "\r\n") {
+	if !nextPath.MatchString(s) || strings.HasPrefix(s, "//") {
+		return "/phuc-tra"
+	}
+	if u, err := url.Parse(s); err != nil || u.Host != "" || u.Scheme != "" {
 		return "/phuc-tra"
 	}
 	return s
@@ -256,6 +335,7 @@ func (s *server) login(c *gin.Context, a *auth) {
 		s.render(c, status, "inspect_login.html", v)
 		return
 	}
+	c.Set(auditUser, u.Name)
 	setCookie(c, sessionCookie, a.issue(u), int(sessionTTL/time.Second))
 	setCookie(c, loginCookie, "", -1)
 	s.log.InfoContext(c.Request.Context(), "login", "user", u.Name, "role", string(u.Role))
@@ -263,9 +343,14 @@ func (s *server) login(c *gin.Context, a *auth) {
 }
 
 func (s *server) logout(c *gin.Context, a *auth) {
-	if sess, ok := a.current(c); ok && (!sameOrigin(c) || !a.checkCSRF(c, sess)) {
+	sess, ok := a.current(c)
+	if ok && (!sameOrigin(c) || !a.checkCSRF(c, sess)) {
 		s.errorPage(c, http.StatusForbidden, "Không hợp lệ", "Yêu cầu đăng xuất không hợp lệ.")
 		return
+	}
+	if ok {
+		a.revoke(sess.nonce) // a copied cookie stops working too
+		c.Set(auditUser, sess.Name)
 	}
 	setCookie(c, sessionCookie, "", -1)
 	c.Redirect(http.StatusSeeOther, "/phuc-tra")

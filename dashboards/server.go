@@ -26,6 +26,7 @@ import (
 	"rasoat/cases"
 	"rasoat/ingest"
 	"rasoat/query"
+	"rasoat/store"
 )
 
 //go:embed assets templates
@@ -46,6 +47,16 @@ type Options struct {
 	// Cases, when set with users, enables sign-in and the re-verification
 	// cases under /phuc-tra/ho-so; nil serves the inspector pages read-only.
 	Cases *cases.Service
+
+	// --- analysts' notebook, sessions, audit (issue 11) ---
+	// Users enables sign-in without a cases service (the notebook and admin
+	// pages need it too); Cases' users win when both are set.
+	Users *cases.Users
+	// Notebook runs analysts' SQL (nil: the notebook says it is off).
+	Notebook *store.Sandbox
+	// AuditPath is the append-only audit log (see audit.go); "" logs
+	// audit events to Logger only.
+	AuditPath string
 }
 
 type server struct {
@@ -55,6 +66,8 @@ type server struct {
 	pages  *template.Template
 	assets map[string]asset // by path under /assets/
 	auth   *auth            // sign-in shared by the inspector and upload pages; nil without users
+	audit  *auditLog
+	cases  bool // the server has a cases service
 }
 
 type asset struct {
@@ -76,10 +89,13 @@ func NewServer(q *query.Q, opts Options) *gin.Engine {
 	s.pages = template.Must(template.New("").ParseFS(embedded, "templates/*.html"))
 	s.assets = loadAssets()
 	s.auth = authFor(opts, s.now)
+	s.audit = &auditLog{path: opts.AuditPath, log: s.log}
+	s.cases = opts.Cases != nil
 
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	r.Use(s.requestLog, s.recover, securityHeaders)
+	// authorize enforces the access table (access.go) on every route.
+	r.Use(s.requestLog, s.recover, securityHeaders, s.authorize)
 	r.GET("/", s.overviewPage)
 	r.GET("/assets/*path", s.serveAsset)
 	r.GET("/api/overview", s.overviewAPI)
@@ -89,6 +105,15 @@ func NewServer(q *query.Q, opts Options) *gin.Engine {
 		s.uploadRoutes(r, opts)
 	}
 	s.inspectRoutes(r, opts)
+
+	// --- analysts' notebook and admin pages (issue 11): notebook.go, audit.go ---
+	if s.auth != nil {
+		s.notebookRoutes(r, opts.Notebook)
+		r.GET("/quan-tri", func(c *gin.Context) { s.adminPage(c, "") })
+		r.POST("/quan-tri/thu-hoi", s.adminRevoke)
+	}
+	// --- end issue 11 ---
+
 	r.NoRoute(func(c *gin.Context) {
 		s.errorPage(c, http.StatusNotFound, "Không tìm thấy trang", "Địa chỉ này không có trên hệ thống.")
 	})

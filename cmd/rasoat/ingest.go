@@ -40,7 +40,7 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 	maxBytes := fs.String("max-bytes", "1GB", "dung lượng tối đa của một tệp (E_TOO_LARGE)")
 	maxRows := fs.Int("max-rows", 0, "số dòng tối đa của một sheet hoặc tệp CSV (E_TOO_MANY_ROWS; 0 = 5.000.000)")
 	maxCols := fs.Int("max-cols", 0, "số cột tối đa (E_TOO_MANY_COLUMNS; 0 = 200)")
-	maxUnzipped := fs.String("max-unzipped", "2GB", "dung lượng tối đa sau giải nén của tệp .xlsx (E_ZIP_BOMB)")
+	maxUnzipped := fs.String("max-unzipped", "1GB", "dung lượng tối đa sau giải nén của tệp .xlsx (E_ZIP_BOMB)")
 	explain := fs.Bool("explain", false, "chỉ đọc tệp và in cách đọc: lớp của từng dòng (tiêu đề, tiêu đề cột, số cột, nhóm, dữ liệu, tổng, cuối biểu, trống) với lý do, và cột nào là trường nào; không cần --db")
 	if code, ok := parse(fs, args); !ok {
 		return code

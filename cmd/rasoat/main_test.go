@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"rasoat/store"
 )
 
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -101,5 +103,22 @@ func TestIngestExitCodesAndSQL(t *testing.T) {
 	}
 	if code, _, errs := runCLI(t, "sql", "--db", db, "DELETE FROM raw_form_a"); code != exitFail {
 		t.Fatalf("sql accepted a write: %s", errs)
+	}
+	// While a writer holds the database (as the server does), analysts
+	// query its snapshot: the worker is another process, so DuckDB's lock
+	// would refuse it the database file itself.
+	held, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	nb := filepath.Join(t.TempDir(), "nb.sql")
+	os.WriteFile(nb, []byte("-- %% [markdown]\n-- # Xã\n-- %% Hộ nghèo\nSELECT unit_code, poor_end FROM commune_year ORDER BY unit_code;\n-- %%\nSELECT count(*) AS n FROM commune_year\n"), 0o600)
+	code, out, errs := runCLI(t, "sql", "--db", db, "-f", nb)
+	if code != exitOK || !strings.Contains(out, "# Xã") || !strings.Contains(out, "70004      50") || !strings.Contains(out, "n\n2\n") {
+		t.Fatalf("sql -f while held: exit %d %q %s", code, out, errs)
+	}
+	if code, _, _ := runCLI(t, "sql", "--db", db, "--timeout", "1h", "SELECT 1"); code == exitOK {
+		t.Fatal("an analyst chose the timeout")
 	}
 }

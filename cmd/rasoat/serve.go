@@ -23,6 +23,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	dbPath := fs.String("db", "", "tệp cơ sở dữ liệu DuckDB (bắt buộc)")
 	addr := fs.String("addr", "localhost:8080", "địa chỉ lắng nghe")
 	usersPath := fs.String("users", "", "tệp người dùng CSV (username, role, bcrypt hash): bật đăng nhập và hồ sơ phúc tra")
+	lim := sqlLimitFlags(fs)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -40,7 +41,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, "%v", err)
 	}
-	return serveWith(ctx, e, db, *addr, nil, users)
+	return serveLimits(ctx, e, db, *addr, nil, users, lim.limits())
 }
 
 // serve runs the dashboards until ctx ends. ready, when set, is told the
@@ -51,11 +52,19 @@ func serve(ctx context.Context, e *env, db *store.DB, addr string, ready func(ur
 
 // serveWith is serve with users (nil: no sign-in, no cases).
 func serveWith(ctx context.Context, e *env, db *store.DB, addr string, ready func(url string), users *cases.Users) int {
+	return serveLimits(ctx, e, db, addr, ready, users, store.DefaultLimits())
+}
+
+// serveLimits is serveWith with the admin's limits on analysts' SQL.
+func serveLimits(ctx context.Context, e *env, db *store.DB, addr string, ready func(url string), users *cases.Users, lim store.Limits) int {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fail(e, "không mở được cổng %s: %v", addr, err)
 	}
-	h := dashboards.NewServer(query.New(db.DB), withCases(e, db, users, withUpload(e, db, dashboards.Options{Logger: e.log})))
+	opts := withCases(e, db, users, withUpload(e, db, dashboards.Options{Logger: e.log}))
+	opts.Users = users
+	withNotebook(ctx, e, db, &opts, lim)
+	h := dashboards.NewServer(query.New(db.DB), opts)
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	url := "http://" + ln.Addr().String() + "/"
 	fmt.Fprintf(e.stdout, "Bảng điều khiển: %s  (Ctrl+C để dừng)\n", url)
