@@ -33,6 +33,10 @@ type Options struct {
 	Stage    review.Stage
 	Standard string
 	Unit     string // reporting unit code
+	// Scope, when set, is the code of the unit the loading officer belongs
+	// to: a form whose reporting unit or rows lie outside it is refused
+	// (E_OUT_OF_SCOPE). Empty means the whole database (the command line).
+	Scope    string
 	DryRun   bool
 	LoadedBy string
 	// IDKey keys the hash of household heads' ID numbers. Without a key a
@@ -83,6 +87,8 @@ type FileReport struct {
 	FileID   int64        `json:"file_id,omitempty"`
 	Forms    []FormReport `json:"forms,omitempty"`
 	Problems problem.List `json:"problems,omitempty"`
+	// attempt is what the file was for, as far as known: recorded if refused.
+	attempt attempt
 }
 
 // Summary is the one line printed per file.
@@ -161,6 +167,7 @@ type Flags struct {
 	Stage    review.Stage
 	Standard string
 	Unit     string
+	Scope    string // the officer's unit (Options.Scope)
 	DryRun   bool
 	LoadedBy string // kept from the parent when empty
 }
@@ -169,7 +176,7 @@ type Flags struct {
 // whose per-file flags are f: the upload page gets one per request.
 func (g *Ingester) With(f Flags) *Ingester {
 	opt := g.opt
-	opt.Year, opt.Stage, opt.Standard, opt.Unit, opt.DryRun = f.Year, f.Stage, f.Standard, f.Unit, f.DryRun
+	opt.Year, opt.Stage, opt.Standard, opt.Unit, opt.Scope, opt.DryRun = f.Year, f.Stage, f.Standard, f.Unit, f.Scope, f.DryRun
 	if f.LoadedBy != "" {
 		opt.LoadedBy = f.LoadedBy
 	}
@@ -229,8 +236,18 @@ func rejected(name string, p ...*problem.Problem) *FileReport {
 }
 
 // Reader loads one file's bytes. Nothing is written unless the whole file
-// is acceptable.
+// is acceptable; a refused file leaves only a line in ingest_rejected
+// (record.go), so the cycle's progress can tell "sent but refused" from
+// "never sent".
 func (g *Ingester) Reader(ctx context.Context, name string, r io.Reader) *FileReport {
+	rep := g.reader(ctx, name, r)
+	if rep.Status == Rejected {
+		g.recordRejected(ctx, rep)
+	}
+	return rep
+}
+
+func (g *Ingester) reader(ctx context.Context, name string, r io.Reader) *FileReport {
 	body, err := readAll(r, g.opt.MaxBytes+1)
 	if err != nil {
 		return rejected(name, &problem.Problem{Code: problem.EFileUnreadable, Severity: problem.Reject, File: name, Message: "không đọc được tệp: " + err.Error()})
@@ -283,12 +300,22 @@ func (g *Ingester) Reader(ctx context.Context, name string, r io.Reader) *FileRe
 		rep.Status = Rejected
 		return rep
 	}
+	rep.attempt = g.guess(ctx, forms[0], src.format)
 	var loads []*load
 	for _, f := range forms {
 		l, probs := g.resolve(ctx, f)
 		rep.Problems = append(rep.Problems, probs...)
 		if l != nil {
 			loads = append(loads, l)
+		}
+	}
+	if !rep.Problems.Rejects() {
+		p, err := g.checkLocks(ctx, loads)
+		if err != nil {
+			p = &problem.Problem{Code: problem.EFileUnreadable, Severity: problem.Reject, File: name, Message: "lỗi cơ sở dữ liệu: " + err.Error()}
+		}
+		if p != nil {
+			rep.Problems = append(rep.Problems, p)
 		}
 	}
 	if rep.Problems.Rejects() {

@@ -47,6 +47,9 @@ const (
 	ETooManyColumns    = "E_TOO_MANY_COLUMNS"
 	EZipBomb           = "E_ZIP_BOMB"
 	ENoRows            = "E_NO_ROWS"
+	EStageApproved     = "E_STAGE_APPROVED" // approved figures come from approval, never from a file
+	EUnitLocked        = "E_UNIT_LOCKED"    // the unit's figures are approved and locked
+	EOutOfScope        = "E_OUT_OF_SCOPE"   // a unit outside the officer's own
 	WBlankCount        = "W_BLANK_COUNT"    // blank or "-" read as 0
 	WUnknownColumn     = "W_UNKNOWN_COLUMN" // kept in raw extra, reported
 	FTotalMismatch     = "F_TOTAL_MISMATCH" // a total row ≠ the sum of its rows
