@@ -27,7 +27,7 @@ type attempt struct {
 
 // guess reads what a form says it is for, without checking it: the
 // cycle's progress counts a refused file against its unit and stage.
-func (g *Ingester) guess(ctx context.Context, f sheet.Form, format string) attempt {
+func (g *Ingester) guess(ctx context.Context, f sheet.Form) attempt {
 	a := attempt{form: string(f.Meta.Form), year: f.Meta.Year, stage: string(f.Meta.Stage)}
 	if g.opt.Year != 0 {
 		a.year = g.opt.Year

@@ -289,6 +289,9 @@ func (g *Ingester) reader(ctx context.Context, name string, r io.Reader) *FileRe
 	}
 	forms, probs := g.read(ctx, name, text)
 	forms = mergeContinued(forms)
+	if len(forms) > 0 {
+		rep.attempt = g.guess(ctx, forms[0])
+	}
 	rep.Problems = append(rep.Problems, probs...)
 	if probs.Rejects() {
 		rep.Status = Rejected
@@ -300,7 +303,6 @@ func (g *Ingester) reader(ctx context.Context, name string, r io.Reader) *FileRe
 		rep.Status = Rejected
 		return rep
 	}
-	rep.attempt = g.guess(ctx, forms[0], src.format)
 	var loads []*load
 	for _, f := range forms {
 		l, probs := g.resolve(ctx, f)
