@@ -361,8 +361,9 @@ func (s *server) approvePage(c *gin.Context, ap *approver, notice, problem strin
 		s.cycleError(c, err)
 		return
 	}
+	syn := b.Synthetic
 	b.pageBase = s.base(c, a, "Phê duyệt số liệu")
-	b.Synthetic = b.Synthetic || strings.Contains(b.ProvinceNm, "tổng hợp")
+	b.Synthetic = syn
 	b.Notice, b.Error = notice, problem
 	v := approveView{cycleBase: b, Unit: sess.Unit, CanWrite: mayApprove(sess.User)}
 	status := http.StatusOK
