@@ -76,10 +76,10 @@ func TestScorecardAndApprovals(t *testing.T) {
 	}
 	got := map[string]string{}
 	for _, r := range rows {
-		got[r.Code] = fmt.Sprintf("rej=%d late=%d", r.RejectedFiles, r.Late)
+		got[r.Code] = fmt.Sprintf("rej=%d find=%d warn=%d late=%d", r.RejectedFiles, r.Findings, r.Warnings, r.Late)
 	}
-	// 992: 99202's refused file, 99201's late preliminary; 991: two late official reports
-	if got["991"] != "rej=0 late=2" || got["992"] != "rej=1 late=1" {
+	// 992: 99202's refused file, 99201's wrong rate and late preliminary; 991: two late official reports
+	if got["991"] != "rej=0 find=0 warn=0 late=2" || got["992"] != "rej=1 find=1 warn=0 late=1" {
 		t.Errorf("scorecard = %v", got)
 	}
 	c, _ := q.FindCycle(ctx, 2024, "")

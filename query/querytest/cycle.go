@@ -18,7 +18,8 @@ import (
 // loaded through the real ingest with a clock, then transformed:
 //
 //	preliminary  991's file 10/11 (both communes on time); 99201's own file
-//	             20/11 (late); 99202's file refused (a negative count)
+//	             20/11 (late, its printed poor rate wrong: one finding);
+//	             99202's file refused (a negative count)
 //	official     991's file 30/11 18:00 UTC = 1/12 01:00 in Vietnam (late);
 //	             nothing from 992 (missing)
 //	approved     the province approves 991 on 10/12 (on time); 992 missing
@@ -79,7 +80,9 @@ func OpenCycle(tb testing.TB) *store.DB {
 		want             ingest.Status
 	}{
 		{"2024-11-10 02:00", "so-bo-991.csv", formA("preliminary", "99101,990,4000,110,50", "99102,2000,8100,320,120"), ingest.Accepted},
-		{"2024-11-20 02:00", "so-bo-99201.csv", formA("preliminary", "99201,1500,6000,200,90"), ingest.Accepted},
+		// its printed poor rate is wrong (200/1.500 = 13,33 %, not 15): one finding
+		{"2024-11-20 02:00", "so-bo-99201.csv", "year,stage,unit_code,total_households,total_persons,poor_end,poor_rate_reported,near_poor_end\n" +
+			"2024,preliminary,99201,1500,6000,200,\"15,00\",90\n", ingest.Accepted},
 		{"2024-11-14 02:00", "so-bo-99202.csv", formA("preliminary", "99202,1200,5000,-5,40"), ingest.Rejected},
 		{"2024-11-30 18:00", "chinh-thuc-991.csv", formA("official", "99101,1000,4000,100,50", "99102,2000,8100,300,120"), ingest.Accepted},
 	} {
