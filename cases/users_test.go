@@ -164,3 +164,27 @@ func TestDemoUsersHaveScopedOfficers(t *testing.T) {
 		t.Errorf("officers' units = %v", units)
 	}
 }
+
+// A users file is read at start: whatever it holds, the reader answers
+// without panicking, and what it accepts is well-formed.
+func FuzzReadUsers(f *testing.F) {
+	h, _ := bcrypt.GenerateFromPassword([]byte("x"), bcrypt.MinCost)
+	f.Add(fmt.Sprintf("username,role,bcrypt_hash,unit\na,officer,%s,99\n", h))
+	f.Add(fmt.Sprintf("a,leader,%s\nb,officer,%s,\n", h, h))
+	f.Add("a,officer,notahash,99\n")
+	f.Add("\"a\nb\",officer,x,1\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		u, err := ReadUsers(strings.NewReader(s))
+		if err != nil {
+			return
+		}
+		for _, e := range u.byName {
+			if !validName(e.Name) || !validUnit(e.Unit) {
+				t.Fatalf("accepted %+v", e.User)
+			}
+			if _, ok := parseRole(string(e.Role)); !ok {
+				t.Fatalf("accepted role %q", e.Role)
+			}
+		}
+	})
+}
