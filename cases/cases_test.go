@@ -40,9 +40,9 @@ func TestNext(t *testing.T) {
 }
 
 var (
-	insp1 = User{"phuctra1", RoleInspector}
-	insp2 = User{"phuctra2", RoleInspector}
-	lead  = User{"lanhdao", RoleLeader}
+	insp1 = User{Name: "phuctra1", Role: RoleInspector}
+	insp2 = User{Name: "phuctra2", Role: RoleInspector}
+	lead  = User{Name: "lanhdao", Role: RoleLeader}
 )
 
 func flag() Flag {

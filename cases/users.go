@@ -54,7 +54,18 @@ func parseRole(s string) (Role, bool) {
 type User struct {
 	Name string
 	Role Role
+	// Unit is the administrative unit the user belongs to (its code): a
+	// province officer's province, a district's or a commune's. An officer
+	// uploads and approves only for units inside it. Empty (a users file
+	// without the unit column, or the cell left blank) means not tied to a
+	// unit: any role keeps its rights over the whole database, as before
+	// the column existed, except approval, which needs a place in the
+	// hierarchy (the level directly above the unit approved).
+	Unit string
 }
+
+// Scoped says whether the user is tied to a unit.
+func (u User) Scoped() bool { return u.Unit != "" }
 
 // Users is the minimal identity of a server: a CSV file of username, role
 // and bcrypt hash, read once at start. It is read-only after load, so it is
@@ -88,13 +99,15 @@ func LoadUsers(path string) (*Users, error) {
 	return u, nil
 }
 
-// ReadUsers reads "username,role,bcrypt_hash" lines; a first line naming
-// the columns and lines starting with # are skipped. Every line must be
-// valid: a half-read users file would lock people out silently.
+// ReadUsers reads "username,role,bcrypt_hash[,unit]" lines; a first line
+// naming the columns and lines starting with # are skipped. The unit column
+// is optional (files written before it existed stay valid) and may be
+// blank on a line: see User.Unit. Every line must be valid: a half-read
+// users file would lock people out silently.
 func ReadUsers(r io.Reader) (*Users, error) {
 	cr := csv.NewReader(r)
 	cr.Comment = '#'
-	cr.FieldsPerRecord = 3
+	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
 	recs, err := cr.ReadAll()
 	if err != nil {
@@ -102,7 +115,14 @@ func ReadUsers(r io.Reader) (*Users, error) {
 	}
 	u := &Users{byName: map[string]userEntry{}}
 	for i, rec := range recs {
+		if len(rec) != 3 && len(rec) != 4 {
+			return nil, fmt.Errorf("dòng %d: cần 3 hoặc 4 cột (username, role, bcrypt_hash, unit), có %d", i+1, len(rec))
+		}
 		name, role, hash := strings.TrimSpace(rec[0]), rec[1], strings.TrimSpace(rec[2])
+		unit := ""
+		if len(rec) == 4 {
+			unit = strings.TrimSpace(rec[3])
+		}
 		if i == 0 && strings.EqualFold(name, "username") {
 			continue
 		}
@@ -116,10 +136,13 @@ func ReadUsers(r io.Reader) (*Users, error) {
 		if _, err := bcrypt.Cost([]byte(hash)); err != nil {
 			return nil, fmt.Errorf("dòng %d: mật khẩu phải là mã băm bcrypt: %w", i+1, err)
 		}
+		if !validUnit(unit) {
+			return nil, fmt.Errorf("dòng %d: mã đơn vị %q không hợp lệ (mã số của tỉnh, huyện hoặc xã)", i+1, unit)
+		}
 		if _, dup := u.byName[name]; dup {
 			return nil, fmt.Errorf("dòng %d: tên đăng nhập %q lặp lại", i+1, name)
 		}
-		u.byName[name] = userEntry{User: User{Name: name, Role: rl}, hash: []byte(hash)}
+		u.byName[name] = userEntry{User: User{Name: name, Role: rl, Unit: unit}, hash: []byte(hash)}
 	}
 	if len(u.byName) == 0 {
 		return nil, errors.New("không có người dùng nào")
@@ -129,6 +152,20 @@ func ReadUsers(r io.Reader) (*Users, error) {
 		break
 	}
 	return u, nil
+}
+
+// validUnit accepts an empty cell or an administrative unit code: digits
+// only (GSO codes are 2, 3 or 5 digits; the sample province uses up to 6).
+func validUnit(s string) bool {
+	if len(s) > 10 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func validName(s string) bool {
@@ -183,14 +220,18 @@ type Credential struct {
 }
 
 // DemoUsers makes one user per role with fresh random passwords and returns
-// the users file's bytes and the credentials to print.
-func DemoUsers() ([]byte, []Credential, error) {
+// the users file's bytes and the credentials to print. province and
+// district are the units of the province officer (canbotinh) and the
+// district officer (canbohuyen); canbo stays untied to a unit, as users
+// files written before the unit column are.
+func DemoUsers(province, district string) ([]byte, []Credential, error) {
 	var b strings.Builder
-	b.WriteString("username,role,bcrypt_hash\n")
+	b.WriteString("username,role,bcrypt_hash,unit\n")
 	var creds []Credential
 	for _, u := range []User{
-		{"lanhdao", RoleLeader}, {"phantich", RoleAnalyst},
-		{"phuctra1", RoleInspector}, {"phuctra2", RoleInspector}, {"canbo", RoleOfficer}, {"quantri", RoleAdmin},
+		{Name: "lanhdao", Role: RoleLeader, Unit: province}, {Name: "phantich", Role: RoleAnalyst},
+		{Name: "phuctra1", Role: RoleInspector}, {Name: "phuctra2", Role: RoleInspector}, {Name: "canbo", Role: RoleOfficer}, {Name: "quantri", Role: RoleAdmin},
+		{Name: "canbotinh", Role: RoleOfficer, Unit: province}, {Name: "canbohuyen", Role: RoleOfficer, Unit: district},
 	} {
 		pw, err := randomPassword()
 		if err != nil {
@@ -200,7 +241,7 @@ func DemoUsers() ([]byte, []Credential, error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("băm mật khẩu: %w", err)
 		}
-		fmt.Fprintf(&b, "%s,%s,%s\n", u.Name, u.Role, h)
+		fmt.Fprintf(&b, "%s,%s,%s,%s\n", u.Name, u.Role, h, u.Unit)
 		creds = append(creds, Credential{User: u, Password: pw})
 	}
 	return []byte(b.String()), creds, nil

@@ -80,7 +80,7 @@ func TestReadUsersRefusesBadFiles(t *testing.T) {
 }
 
 func TestDemoUsersRoundTrip(t *testing.T) {
-	body, creds, err := DemoUsers()
+	body, creds, err := DemoUsers("99", "980")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,92 @@ func TestDemoUsersRoundTrip(t *testing.T) {
 		}
 		roles[c.Role]++
 	}
-	if roles[RoleInspector] < 2 || roles[RoleLeader] != 1 || roles[RoleAnalyst] != 1 || roles[RoleOfficer] != 1 {
+	if roles[RoleInspector] < 2 || roles[RoleLeader] != 1 || roles[RoleAnalyst] != 1 || roles[RoleOfficer] != 3 {
 		t.Errorf("roles %v", roles)
 	}
+}
+
+// The unit column is optional: old three-column files still load (every
+// user untied to a unit), four-column lines carry the unit, a blank unit
+// cell means untied, and a unit that is not a code is refused.
+func TestUsersUnitColumn(t *testing.T) {
+	h, err := bcrypt.GenerateFromPassword([]byte("x"), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := fmt.Sprintf("username,role,bcrypt_hash\ncanbo,officer,%s\n", h)
+	u, err := ReadUsers(strings.NewReader(old))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := u.Lookup("canbo"); got.Unit != "" || got.Scoped() {
+		t.Errorf("old file: %+v", got)
+	}
+	mixed := fmt.Sprintf("username,role,bcrypt_hash,unit\ntinh,officer,%s,99\nhuyen,officer,%s,980\nla,leader,%s,\nba,analyst,%s\n", h, h, h, h)
+	u, err = ReadUsers(strings.NewReader(mixed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"tinh": "99", "huyen": "980", "la": "", "ba": ""} {
+		if got, _ := u.Lookup(name); got.Unit != want {
+			t.Errorf("%s: unit %q, want %q", name, got.Unit, want)
+		}
+	}
+	for _, bad := range []string{
+		fmt.Sprintf("a,officer,%s,Huyện Một\n", h),
+		fmt.Sprintf("a,officer,%s,99,extra\n", h),
+		"a,officer\n",
+	} {
+		if _, err := ReadUsers(strings.NewReader(bad)); err == nil {
+			t.Errorf("accepted %q", bad)
+		}
+	}
+}
+
+func TestDemoUsersHaveScopedOfficers(t *testing.T) {
+	body, creds, err := DemoUsers("99", "980")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := ReadUsers(strings.NewReader(string(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	units := map[string]string{}
+	for _, c := range creds {
+		got, err := u.Authenticate(c.Name, c.Password)
+		if err != nil {
+			t.Fatalf("%s: %v", c.Name, err)
+		}
+		if got.Role == RoleOfficer {
+			units[got.Name] = got.Unit
+		}
+	}
+	if units["canbotinh"] != "99" || units["canbohuyen"] != "980" {
+		t.Errorf("officers' units = %v", units)
+	}
+}
+
+// A users file is read at start: whatever it holds, the reader answers
+// without panicking, and what it accepts is well-formed.
+func FuzzReadUsers(f *testing.F) {
+	h, _ := bcrypt.GenerateFromPassword([]byte("x"), bcrypt.MinCost)
+	f.Add(fmt.Sprintf("username,role,bcrypt_hash,unit\na,officer,%s,99\n", h))
+	f.Add(fmt.Sprintf("a,leader,%s\nb,officer,%s,\n", h, h))
+	f.Add("a,officer,notahash,99\n")
+	f.Add("\"a\nb\",officer,x,1\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		u, err := ReadUsers(strings.NewReader(s))
+		if err != nil {
+			return
+		}
+		for _, e := range u.byName {
+			if !validName(e.Name) || !validUnit(e.Unit) {
+				t.Fatalf("accepted %+v", e.User)
+			}
+			if _, ok := parseRole(string(e.Role)); !ok {
+				t.Fatalf("accepted role %q", e.Role)
+			}
+		}
+	})
 }

@@ -114,6 +114,10 @@ func NewServer(q *query.Q, opts Options) *gin.Engine {
 	}
 	// --- end issue 11 ---
 
+	// --- review cycle (issue 10): progress, data quality, approval, consolidated form A ---
+	s.cycleRoutes(r, opts)
+	// --- end review cycle ---
+
 	r.NoRoute(func(c *gin.Context) {
 		s.errorPage(c, http.StatusNotFound, "Không tìm thấy trang", "Địa chỉ này không có trên hệ thống.")
 	})

@@ -284,6 +284,7 @@ func (s *server) uploadCheck(c *gin.Context, a *auth, u *uploader) {
 	var files []uploaded
 	if err == nil {
 		v.Flags, files, err = uploadOf(c, sess.Name)
+		v.Flags.Scope = sess.Unit // an officer loads only for units inside their own
 	}
 	if err != nil {
 		v.Error = err.Error()
@@ -327,6 +328,7 @@ func (s *server) uploadConfirm(c *gin.Context, a *auth, u *uploader) {
 	flags := set.flags
 	flags.DryRun = false
 	flags.LoadedBy = sess.Name
+	flags.Scope = sess.Unit
 	reps, msg := u.load(c.Request.Context(), flags, set.files)
 	v.Flags, v.Reports, v.Loaded, v.Transform = flags, viewOf(reps), true, msg
 	s.render(c, http.StatusOK, "upload.html", v)
@@ -358,6 +360,7 @@ func uploadAPI(c *gin.Context, a *auth, u *uploader) {
 	err := parseUpload(c)
 	if err == nil {
 		flags, files, err = uploadOf(c, user.Name)
+		flags.Scope = user.Unit
 	}
 	if err != nil {
 		c.JSON(http.StatusBadRequest, gin.H{"error": err.Error()})

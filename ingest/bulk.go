@@ -186,6 +186,9 @@ func (g *Ingester) bulkCSV(ctx context.Context, name string, body []byte, rep *F
 	if l == nil || probs.Rejects() {
 		return false // the full reader names every unknown unit with its row
 	}
+	if p, err := g.checkLocks(ctx, []*load{l}); p != nil || err != nil {
+		return false // the full reader refuses it with the lock's problem
+	}
 	for i := range b.parts {
 		for _, at := range locals[i] {
 			b.parts[i].units = append(b.parts[i].units, l.codes[at])

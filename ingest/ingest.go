@@ -33,7 +33,11 @@ type Options struct {
 	Stage    review.Stage
 	Standard string
 	Unit     string // reporting unit code
-	DryRun   bool
+	// Scope, when set, is the code of the unit the loading officer belongs
+	// to: a form whose reporting unit or rows lie outside it is refused
+	// (E_OUT_OF_SCOPE). Empty means the whole database (the command line).
+	Scope  string
+	DryRun bool
 	// Partial: the files correct only the units they hold; the other units
 	// of the files they supersede keep counting. Without it a file that
 	// holds fewer units than the ones it supersedes is refused
@@ -96,6 +100,8 @@ type FileReport struct {
 	FileID   int64        `json:"file_id,omitempty"`
 	Forms    []FormReport `json:"forms,omitempty"`
 	Problems problem.List `json:"problems,omitempty"`
+	// attempt is what the file was for, as far as known: recorded if refused.
+	attempt attempt
 }
 
 // Summary is the one line printed per file.
@@ -174,6 +180,7 @@ type Flags struct {
 	Stage    review.Stage
 	Standard string
 	Unit     string
+	Scope    string // the officer's unit (Options.Scope)
 	DryRun   bool
 	Partial  bool   // the files correct only the units they hold (--partial)
 	LoadedBy string // kept from the parent when empty
@@ -183,7 +190,7 @@ type Flags struct {
 // whose per-file flags are f: the upload page gets one per request.
 func (g *Ingester) With(f Flags) *Ingester {
 	opt := g.opt
-	opt.Year, opt.Stage, opt.Standard, opt.Unit, opt.DryRun, opt.Partial = f.Year, f.Stage, f.Standard, f.Unit, f.DryRun, f.Partial
+	opt.Year, opt.Stage, opt.Standard, opt.Unit, opt.Scope, opt.DryRun, opt.Partial = f.Year, f.Stage, f.Standard, f.Unit, f.Scope, f.DryRun, f.Partial
 	if f.LoadedBy != "" {
 		opt.LoadedBy = f.LoadedBy
 	}
@@ -243,8 +250,18 @@ func rejected(name string, p ...*problem.Problem) *FileReport {
 }
 
 // Reader loads one file's bytes. Nothing is written unless the whole file
-// is acceptable.
+// is acceptable; a refused file leaves only a line in ingest_rejected
+// (record.go), so the cycle's progress can tell "sent but refused" from
+// "never sent".
 func (g *Ingester) Reader(ctx context.Context, name string, r io.Reader) *FileReport {
+	rep := g.reader(ctx, name, r)
+	if rep.Status == Rejected {
+		g.recordRejected(ctx, rep)
+	}
+	return rep
+}
+
+func (g *Ingester) reader(ctx context.Context, name string, r io.Reader) *FileReport {
 	body, err := readAll(r, g.opt.MaxBytes+1)
 	if err != nil {
 		return rejected(name, &problem.Problem{Code: problem.EFileUnreadable, Severity: problem.Reject, File: name, Message: "không đọc được tệp: " + err.Error()})
@@ -286,6 +303,9 @@ func (g *Ingester) Reader(ctx context.Context, name string, r io.Reader) *FileRe
 	}
 	forms, probs := g.read(ctx, name, text)
 	forms = mergeContinued(forms)
+	if len(forms) > 0 {
+		rep.attempt = g.guess(ctx, forms[0])
+	}
 	rep.Problems = append(rep.Problems, probs...)
 	if len(forms) == 0 && !probs.Rejects() {
 		rep.Problems = append(rep.Problems, &problem.Problem{Code: problem.ENoForm, Severity: problem.Reject, File: name,
@@ -312,6 +332,15 @@ func (g *Ingester) Reader(ctx context.Context, name string, r io.Reader) *FileRe
 	if !rep.Problems.Rejects() {
 		for _, l := range loads {
 			rep.Problems = append(rep.Problems, g.checkCoverage(ctx, l)...)
+		}
+	}
+	if !rep.Problems.Rejects() {
+		p, err := g.checkLocks(ctx, loads)
+		if err != nil {
+			p = &problem.Problem{Code: problem.EFileUnreadable, Severity: problem.Reject, File: name, Message: "lỗi cơ sở dữ liệu: " + err.Error()}
+		}
+		if p != nil {
+			rep.Problems = append(rep.Problems, p)
 		}
 	}
 	if rep.Problems.Rejects() {

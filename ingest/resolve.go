@@ -157,6 +157,10 @@ func (g *Ingester) resolve(ctx context.Context, f sheet.Form) (*load, problem.Li
 		probs = append(probs, at(problem.EStageMissing, "stage", "", "\"sơ bộ\", \"chính thức\", \"phúc tra\" hoặc \"phê duyệt\" trong tiêu đề, hoặc --stage",
 			"không xác định được giai đoạn (sơ bộ/chính thức…)"))
 	}
+	if l.stage == review.Approved {
+		probs = append(probs, at(problem.EStageApproved, "stage", l.stage.Vietnamese(), "sơ bộ, chính thức hoặc sau phúc tra",
+			"số liệu giai đoạn phê duyệt chỉ được tạo khi cấp trên phê duyệt trên hệ thống, không nạp từ tệp"))
+	}
 	if g.opt.Standard != "" && f.Meta.Standard != "" && g.opt.Standard != f.Meta.Standard {
 		probs = append(probs, at(problem.EMetaConflict, "standard", f.Meta.Standard, g.opt.Standard, "tệp ghi chuẩn nghèo khác với --standard"))
 	}
@@ -198,6 +202,11 @@ func (g *Ingester) resolve(ctx context.Context, f sheet.Form) (*load, problem.Li
 			probs = append(probs, p)
 		} else {
 			l.findings = append(l.findings, p)
+		}
+	}
+	if !probs.Rejects() {
+		if p := g.checkScope(h, l); p != nil {
+			probs = append(probs, p)
 		}
 	}
 	if probs.Rejects() {

@@ -15,8 +15,8 @@ import (
 // Password is the password of every user Users makes.
 const Password = "mat-khau-thu-0123"
 
-// Users makes one user per "name,role" entry, with a bcrypt hash of
-// Password (at bcrypt's lowest cost: tests sign in often).
+// Users makes one user per "name,role" or "name,role,unit" entry, with a
+// bcrypt hash of Password (at bcrypt's lowest cost: tests sign in often).
 func Users(tb testing.TB, entries ...string) *cases.Users {
 	tb.Helper()
 	h, err := bcrypt.GenerateFromPassword([]byte(Password), bcrypt.MinCost)
@@ -24,9 +24,14 @@ func Users(tb testing.TB, entries ...string) *cases.Users {
 		tb.Fatal(err)
 	}
 	var b strings.Builder
-	b.WriteString("username,role,bcrypt_hash\n")
+	b.WriteString("username,role,bcrypt_hash,unit\n")
 	for _, e := range entries {
-		fmt.Fprintf(&b, "%s,%s\n", e, h)
+		p := strings.SplitN(e, ",", 3)
+		unit := ""
+		if len(p) == 3 {
+			unit = p[2]
+		}
+		fmt.Fprintf(&b, "%s,%s,%s,%s\n", p[0], p[1], h, unit)
 	}
 	u, err := cases.ReadUsers(strings.NewReader(b.String()))
 	if err != nil {

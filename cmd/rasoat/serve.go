@@ -22,7 +22,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	fs := flags(e, "serve", "serve --db DB [--addr HOST:PORT] [--users FILE]")
 	dbPath := fs.String("db", "", "tệp cơ sở dữ liệu DuckDB (bắt buộc)")
 	addr := fs.String("addr", "localhost:8080", "địa chỉ lắng nghe")
-	usersPath := fs.String("users", "", "tệp người dùng CSV (username, role, bcrypt hash): bật đăng nhập và hồ sơ phúc tra")
+	usersPath := fs.String("users", "", "tệp người dùng CSV (username, role, bcrypt hash[, unit]): bật đăng nhập, hồ sơ phúc tra và phê duyệt")
 	lim := sqlLimitFlags(fs)
 	if code, ok := parse(fs, args); !ok {
 		return code

@@ -8,6 +8,7 @@ import (
 
 	"rasoat/cases"
 	"rasoat/dashboards"
+	"rasoat/data/synth"
 	"rasoat/ingest"
 	"rasoat/pipeline"
 	"rasoat/store"
@@ -51,7 +52,8 @@ func demoUsers(e *env, dir string, rebuild bool) (*cases.Users, error) {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
-	body, creds, err := cases.DemoUsers()
+	// the sample province and its first district (980, until 1/7/2025)
+	body, creds, err := cases.DemoUsers(synth.ProvinceCode, "980")
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +62,11 @@ func demoUsers(e *env, dir string, rebuild bool) (*cases.Users, error) {
 	}
 	fmt.Fprintf(e.stdout, "Tài khoản thử (lưu trong %s, chỉ in một lần):\n", path)
 	for _, c := range creds {
-		fmt.Fprintf(e.stdout, "  %-10s %-14s mật khẩu: %s\n", c.Name, c.Role.Vietnamese(), c.Password)
+		unit := ""
+		if c.Unit != "" {
+			unit = " (đơn vị " + c.Unit + ")"
+		}
+		fmt.Fprintf(e.stdout, "  %-10s %-14s mật khẩu: %s%s\n", c.Name, c.Role.Vietnamese(), c.Password, unit)
 	}
 	return cases.LoadUsers(path)
 }

@@ -54,6 +54,9 @@ const (
 	EHeadIDDup         = "E_HEAD_ID_DUPLICATE"     // one head's ID number twice in one list
 	EFewerUnits        = "E_FEWER_UNITS"           // covers fewer units than the file it supersedes, without --partial
 	ETooManyProblems   = "E_TOO_MANY_PROBLEMS"     // the list was cut: how many more there are
+	EStageApproved     = "E_STAGE_APPROVED"        // approved figures come from approval, never from a file
+	EUnitLocked        = "E_UNIT_LOCKED"           // the unit's figures are approved and locked
+	EOutOfScope        = "E_OUT_OF_SCOPE"          // a unit outside the officer's own
 	WBlankCount        = "W_BLANK_COUNT"           // blank or "-" read as 0
 	WUnknownColumn     = "W_UNKNOWN_COLUMN"        // kept in raw extra, reported
 	FTotalMismatch     = "F_TOTAL_MISMATCH"        // a total row ≠ the sum of its rows

@@ -3,6 +3,7 @@ package sheet
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -160,9 +161,14 @@ func isFooter(row []string) bool {
 		if dateWords.MatchString(f) && strings.Contains(f, "ngay") && strings.Contains(f, "thang") {
 			return true
 		}
+		if dateFooter.MatchString(f) { // "Buôn Ma Thuột, ngày 08/10/2019"
+			return true
+		}
 	}
 	return false
 }
+
+var dateFooter = regexp.MustCompile(`ngay\s*\d{1,2}\s*[/.\-\s]\s*\d{1,2}\s*[/.\-\s]\s*\d{4}`)
 
 // totalPrefixes start the name or STT of a total row.
 var totalPrefixes = []string{"cong", "tong cong", "tong so", "tong", "toan huyen", "toan tinh", "toan xa",

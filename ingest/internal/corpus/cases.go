@@ -104,7 +104,7 @@ func Cases() []Case {
 		recs := [][]string{{"year", "stage", "unit_code", "near_poor_start", "near_poor_out_escaped", "near_poor_out_to_poor", "near_poor_out_other",
 			"near_poor_in_from_poor", "near_poor_in_re", "near_poor_in_new", "near_poor_in_other", "near_poor_end", "ghi_chu"}}
 		for i, c := range mdrak() {
-			r := []string{"2021", "approved", c.Code}
+			r := []string{"2021", "reverified", c.Code}
 			for _, v := range flows(i, 260) {
 				r = append(r, vnnum.FormatInt(int64(v)))
 			}
@@ -178,7 +178,7 @@ func Cases() []Case {
 		return Sheet{Name: "B", Rows: rows}
 	}
 	twoRowHeader := func() Sheet {
-		rows := [][]any{cells(mdrakIssuer), cells(titleA(2019, "PHÊ DUYỆT")),
+		rows := [][]any{cells(mdrakIssuer), cells(titleA(2019, "CHÍNH THỨC")),
 			cells("STT", "Đơn vị", "Tổng số hộ dân cư", "Hộ nghèo", nil, "Hộ cận nghèo", nil),
 			cells(nil, nil, nil, "Số hộ", "Tỷ lệ (%)", "Số hộ", "Tỷ lệ (%)")}
 		for i, c := range mdrak()[:5] {
@@ -194,7 +194,7 @@ func Cases() []Case {
 		}
 		return s
 	}
-	province := Sheet{Name: "Tinh", Rows: [][]any{cells("UBND TỈNH ĐẮK LẮK"), cells(titleA(2019, "PHÊ DUYỆT")), aHeaderRow(),
+	province := Sheet{Name: "Tinh", Rows: [][]any{cells("UBND TỈNH ĐẮK LẮK"), cells(titleA(2019, "CHÍNH THỨC")), aHeaderRow(),
 		cells(1, "Xã Cư Prao", 2000, 8000, 150, 7.5, 120, 6.0), cells(2, "Ea Tam", 2100, 8400, 160, 7.62, 130, 6.19)}}
 
 	cs := []Case{
@@ -232,14 +232,14 @@ func Cases() []Case {
 		{Name: "b_cached_formulas.xlsx", What: "dòng Cộng là công thức =SUM có kết quả lưu sẵn", Want: accepted(1, 13),
 			make: xlsx(b(bOpts{title: titleB(2018, "PHÚC TRA"), total: sumCells(16, true)}))},
 		{Name: "b_formulas_no_cache.xlsx", What: "công thức =SUM không có kết quả lưu sẵn: phải tự tính", Want: accepted(1, 13),
-			make: xlsx(b(bOpts{title: titleB(2018, "PHÊ DUYỆT"), total: sumCells(16, false)}))},
+			make: xlsx(b(bOpts{title: titleB(2018, "CHÍNH THỨC"), total: sumCells(16, false)}))},
 		{Name: "b_unit_name_variants.xlsx", What: "tên đơn vị viết nhiều kiểu: TT, X., chữ hoa, dấu nháy cong, M'Drắk, cách chữ khác", Want: accepted(1, 13),
 			make: xlsx(b(bOpts{title: titleB(2019, "SƠ BỘ"), name: func(i int, c commune) string {
 				return []string{"TT M'Drắk", "X. Cư Prao", "EA PIL", "xã Ea Lai", "Ea H’MLay", "Krông  Jing", "Ea M'Doal", "Ea Riêng",
 					"CƯ M'TA", "Cư Króa", "Krông Á", "Xã Cư San", "ea trang"}[i]
 			}}))},
 		{Name: "b_issuer_mdrak_spelling.xlsx", What: "tiêu đề ghi UBND HUYỆN M'DRẮK (D thay Đ)", Want: accepted(1, 13),
-			make: xlsx(b(bOpts{issuer: "UBND HUYỆN M'DRẮK", title: titleB(2020, "PHÊ DUYỆT")}))},
+			make: xlsx(b(bOpts{issuer: "UBND HUYỆN M'DRẮK", title: titleB(2020, "CHÍNH THỨC")}))},
 		{Name: "b_blank_and_dash.xlsx", What: "ô trống và \"-\" ở cột số hộ: đọc là 0, có cảnh báo", Want: warned(1, 13, "W_BLANK_COUNT"),
 			make: xlsx(b(bOpts{title: titleB(2017, "SƠ BỘ"), numbers: func(i int, f []int) []any {
 				c := ints(f...)
@@ -254,7 +254,7 @@ func Cases() []Case {
 		{Name: "a_unknown_column.xlsx", What: "cột lạ \"Ghi chú\": giữ lại, có cảnh báo", Want: warned(1, 6, "W_UNKNOWN_COLUMN"),
 			make: xlsx(aWith(titleA(2017, "CHÍNH THỨC"), func(i int, r []any) []any { return append(r, fmt.Sprintf("ghi chú %d", i)) }, "Ghi chú"))},
 		{Name: "a_formula_and_script_text.xlsx", What: "ô chữ =HYPERLINK(…) và <script>: lưu nguyên văn, không thực thi", Want: warned(1, 6, "W_UNKNOWN_COLUMN"),
-			make: xlsx(aWith(titleA(2017, "PHÊ DUYỆT"), func(i int, r []any) []any {
+			make: xlsx(aWith(titleA(2017, "CHÍNH THỨC"), func(i int, r []any) []any {
 				switch i {
 				case 1:
 					return append(r, `=HYPERLINK("http://evil.example/","bấm vào đây")`)
@@ -266,7 +266,7 @@ func Cases() []Case {
 		{Name: "b_total_mismatch.xlsx", What: "dòng Cộng khác tổng các dòng: nạp, ghi phát hiện", Want: accepted(1, 13, "F_TOTAL_MISMATCH"),
 			make: xlsx(b(bOpts{title: titleB(2016, "SƠ BỘ"), total: func(t []int) []any { c := ints(t...); c[0] = t[0] + 10; return c }}))},
 		{Name: "b_flow_identity_broken.xlsx", What: "cột 9 ≠ 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8 ở một xã: nạp, ghi phát hiện", Want: accepted(1, 13, "F_FLOW_IDENTITY"),
-			make: xlsx(b(bOpts{title: titleB(2016, "PHÊ DUYỆT"),
+			make: xlsx(b(bOpts{title: titleB(2016, "CHÍNH THỨC"),
 				numbers: func(i int, f []int) []any {
 					c := ints(f...)
 					if i == 2 {
@@ -276,7 +276,7 @@ func Cases() []Case {
 				},
 				total: func(t []int) []any { c := ints(t...); c[8] = t[8] + 5; return c }}))},
 		{Name: "a_rate_printed_wrong.xlsx", What: "tỷ lệ hộ nghèo in sai so với số hộ: nạp, ghi phát hiện", Want: accepted(1, 6, "F_RATE_MISMATCH"),
-			make: xlsx(aWith(titleA(2016, "PHÊ DUYỆT"), func(i int, r []any) []any {
+			make: xlsx(aWith(titleA(2016, "CHÍNH THỨC"), func(i int, r []any) []any {
 				if i == 1 {
 					r[5] = r[5].(float64) + 1.5
 				}
