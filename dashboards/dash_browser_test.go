@@ -26,18 +26,29 @@ func TestBrowserDashboard(t *testing.T) {
 	}
 	srv, _ := newSampleServer(t)
 	base := browsertest.Serve(t, srv)
-	ctx := browsertest.New(t, browsertest.Options{Timeout: 120 * time.Second})
+	ctx := browsertest.New(t, browsertest.Options{Timeout: 240 * time.Second, NoBFCache: true})
 	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		if err := chromedp.Do(ctx, actions...); err != nil {
 			t.Fatalf("%s: %v", what, err)
 		}
 	}
+	// poll retries across a navigation (the page's context goes away
+	// under a running poll when a click loads the next page).
 	poll := func(what, js string) {
 		t.Helper()
-		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
-			t.Fatalf("%s never happened: %v", what, err)
+		var err error
+		for range 10 {
+			if _, err = chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(30*time.Second))); err == nil {
+				return
+			}
+			if !strings.Contains(err.Error(), "context") && !strings.Contains(err.Error(), "navigated") {
+				break
+			}
+			time.Sleep(200 * time.Millisecond)
 		}
+		where, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href`))
+		t.Fatalf("%s never happened (at %s): %v", what, where, err)
 	}
 	ready := `document.querySelectorAll('.chart[data-ready] canvas').length === 4`
 	run("open", chromedp.Navigate(base+"/bang-dieu-khien?year=2024"))
@@ -52,7 +63,7 @@ func TestBrowserDashboard(t *testing.T) {
 		}
 	}
 	if out := os.Getenv("RASOAT_SCREENSHOT_DASH"); out != "" {
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -97,7 +108,9 @@ func TestBrowserDashboard(t *testing.T) {
 	poll("district charts ready", ready)
 
 	// Back: the province again, year still 2024.
-	run("back", chromedp.NavigateBack())
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`history.back(), true`)); err != nil {
+		t.Fatalf("back: %v", err)
+	}
 	poll("back to the province", `location.search === '?year=2024' && document.getElementById('f-year').value === '2024'`)
 
 	// Click the first bar of the ranking.

@@ -255,8 +255,10 @@ func trendTable(d *query.Dashboard) (*dtable, map[string]any) {
 	for _, p := range d.Trend {
 		years[p.Year]++
 	}
-	var cats []string
-	series := [3][]any{}
+	// One line per measure and standard (same colour and legend entry per
+	// measure), so a change of standard is a break, never a jump along a line.
+	var cats, stds []string
+	seenStd := map[string]bool{}
 	var baseline string
 	for _, p := range d.Trend {
 		restated := "không"
@@ -273,29 +275,38 @@ func trendTable(d *query.Dashboard) (*dtable, map[string]any) {
 		if years[p.Year] > 1 {
 			cat += " " + standardLabel(p.Standard)
 		}
-		if p.IsBaseline && baseline == "" && len(cats) > 0 {
-			baseline = cat
-		}
-		cats = append(cats, cat)
-		for i, r := range []*float64{p.PoorRate, p.MultidimRate, p.EMPoorRate} {
-			if c := num(r, kRate); c.Num != nil {
-				series[i] = append(series[i], *c.Num)
-			} else {
-				series[i] = append(series[i], emptyValue)
+		if !seenStd[p.Standard] {
+			seenStd[p.Standard] = true
+			stds = append(stds, p.Standard)
+			if len(cats) > 0 && baseline == "" {
+				baseline = cat
 			}
 		}
+		cats = append(cats, cat)
 	}
 	names := []string{"Tỷ lệ hộ nghèo", "Tỷ lệ nghèo đa chiều", "Tỷ lệ hộ nghèo DTTS"}
+	colors := []string{"#34699a", "#2e8b57", "#d97706"}
 	var ss []any
 	for i, n := range names {
-		s := map[string]any{"name": n, "type": "line", "data": series[i], "connectNulls": false, "symbolSize": 6}
-		if i == 0 && baseline != "" {
-			s["markLine"] = map[string]any{"symbol": []string{"none", "none"}, "silent": true,
-				"label":     map[string]any{"formatter": "Đổi chuẩn", "position": "end"},
-				"lineStyle": map[string]any{"type": "dashed", "color": "#888"},
-				"data":      []any{map[string]any{"xAxis": baseline}}}
+		for k, std := range stds {
+			data := make([]any, len(d.Trend))
+			for j, p := range d.Trend {
+				data[j] = emptyValue
+				r := []*float64{p.PoorRate, p.MultidimRate, p.EMPoorRate}[i]
+				if c := num(r, kRate); c.Num != nil && p.Standard == std {
+					data[j] = *c.Num
+				}
+			}
+			s := map[string]any{"name": n, "type": "line", "data": data, "connectNulls": false, "symbolSize": 6,
+				"itemStyle": map[string]any{"color": colors[i]}, "lineStyle": map[string]any{"color": colors[i]}}
+			if i == 0 && k == 0 && baseline != "" {
+				s["markLine"] = map[string]any{"symbol": []string{"none", "none"}, "silent": true,
+					"label": map[string]any{"formatter": "Đổi chuẩn", "position": "end"},
+					"lineStyle": map[string]any{"type": "dashed", "color": "#888"},
+					"data":      []any{map[string]any{"xAxis": baseline}}}
+			}
+			ss = append(ss, s)
 		}
-		ss = append(ss, s)
 	}
 	opt := map[string]any{
 		"animation": false,
@@ -370,7 +381,7 @@ func flowTable(u query.UnitFigures) (*dtable, map[string]any, string) {
 	opt := map[string]any{
 		"animation": false,
 		"tooltip":   map[string]any{"trigger": "item"},
-		"grid":      map[string]any{"left": 8, "right": 24, "top": 24, "bottom": 8, "containLabel": true},
+		"grid":      map[string]any{"left": 8, "right": 64, "top": 24, "bottom": 8, "containLabel": true},
 		"xAxis":     map[string]any{"type": "value", "name": "hộ"},
 		"yAxis":     map[string]any{"type": "category", "data": cats, "inverse": true},
 		"series": []any{
