@@ -301,7 +301,7 @@ func trendTable(d *query.Dashboard) (*dtable, map[string]any) {
 				"itemStyle": map[string]any{"color": colors[i]}, "lineStyle": map[string]any{"color": colors[i]}}
 			if i == 0 && k == 0 && baseline != "" {
 				s["markLine"] = map[string]any{"symbol": []string{"none", "none"}, "silent": true,
-					"label": map[string]any{"formatter": "Đổi chuẩn", "position": "end"},
+					"label":     map[string]any{"formatter": "Đổi chuẩn", "position": "end"},
 					"lineStyle": map[string]any{"type": "dashed", "color": "#888"},
 					"data":      []any{map[string]any{"xAxis": baseline}}}
 			}

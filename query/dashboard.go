@@ -443,7 +443,25 @@ func (q *Q) dashTrend(ctx context.Context, d *Dashboard) error {
 		p.PoorRate, p.NearPoorRate, p.MultidimRate, p.EMPoorRate = nullable(pr), nullable(npr), nullable(mr), nullable(emr)
 		d.Trend = append(d.Trend, p)
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("đọc lịch sử của %s: %w", d.Unit.Code, err)
+	}
+	// within a year, the older standard first (2021: QĐ 59, then the NĐ 07
+	// baseline), so each standard's points follow each other
+	first := map[string]int{}
+	for _, p := range d.Trend {
+		if f, ok := first[p.Standard]; !ok || p.Year < f {
+			first[p.Standard] = p.Year
+		}
+	}
+	sort.SliceStable(d.Trend, func(i, j int) bool {
+		a, b := d.Trend[i], d.Trend[j]
+		if a.Year != b.Year {
+			return a.Year < b.Year
+		}
+		return first[a.Standard] < first[b.Standard]
+	})
+	return nil
 }
 
 // DataVersion identifies the data the dashboards read: it changes on every

@@ -8,10 +8,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"rasoat/cases"
 	"rasoat/dashboards"
+	"rasoat/dashboards/geo"
 	"rasoat/ingest"
 	"rasoat/pipeline"
 	"rasoat/query"
@@ -19,10 +21,12 @@ import (
 )
 
 func runServe(ctx context.Context, e *env, args []string) int {
-	fs := flags(e, "serve", "serve --db DB [--addr HOST:PORT] [--users FILE]")
+	fs := flags(e, "serve", "serve --db DB [--addr HOST:PORT] [--users FILE] [--geo FILE|DIR ...]")
 	dbPath := fs.String("db", "", "tệp cơ sở dữ liệu DuckDB (bắt buộc)")
 	addr := fs.String("addr", "localhost:8080", "địa chỉ lắng nghe")
 	usersPath := fs.String("users", "", "tệp người dùng CSV (username, role, bcrypt hash): bật đăng nhập và hồ sơ phúc tra")
+	var geoPaths geoFlag
+	fs.Var(&geoPaths, "geo", "tệp GeoJSON ranh giới huyện/xã (thuộc tính code = mã đơn vị) hoặc thư mục chứa các tệp đó; lặp lại được")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -40,8 +44,18 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, "%v", err)
 	}
-	return serveWith(ctx, e, db, *addr, nil, users)
+	set, err := geo.Load(geoPaths)
+	if err != nil {
+		return fail(e, "%v", err)
+	}
+	return serveGeo(ctx, e, db, *addr, nil, users, set)
 }
+
+// geoFlag collects repeated --geo values.
+type geoFlag []string
+
+func (g *geoFlag) String() string     { return strings.Join(*g, ",") }
+func (g *geoFlag) Set(v string) error { *g = append(*g, v); return nil }
 
 // serve runs the dashboards until ctx ends. ready, when set, is told the
 // URL once the listener is up.
@@ -51,11 +65,16 @@ func serve(ctx context.Context, e *env, db *store.DB, addr string, ready func(ur
 
 // serveWith is serve with users (nil: no sign-in, no cases).
 func serveWith(ctx context.Context, e *env, db *store.DB, addr string, ready func(url string), users *cases.Users) int {
+	return serveGeo(ctx, e, db, addr, ready, users, nil)
+}
+
+// serveGeo is serveWith with the dashboard's map layers (nil: no maps).
+func serveGeo(ctx context.Context, e *env, db *store.DB, addr string, ready func(url string), users *cases.Users, set *geo.Set) int {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fail(e, "không mở được cổng %s: %v", addr, err)
 	}
-	h := dashboards.NewServer(query.New(db.DB), withCases(e, db, users, withUpload(e, db, dashboards.Options{Logger: e.log})))
+	h := dashboards.NewServer(query.New(db.DB), withCases(e, db, users, withUpload(e, db, dashboards.Options{Logger: e.log, Geo: set})))
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	url := "http://" + ln.Addr().String() + "/"
 	fmt.Fprintf(e.stdout, "Bảng điều khiển: %s  (Ctrl+C để dừng)\n", url)
@@ -141,5 +160,17 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, "người dùng: %v", err)
 	}
-	return serveWith(ctx, e, db, *addr, nil, users)
+	// the sample's synthetic boundaries (data/synth/geo.go) for the maps
+	var set *geo.Set
+	if gdir := filepath.Join(*dir, "sample", "geo"); dirExists(gdir) {
+		if set, err = geo.Load([]string{gdir}); err != nil {
+			return fail(e, "%v", err)
+		}
+	}
+	return serveGeo(ctx, e, db, *addr, nil, users, set)
+}
+
+func dirExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
 }
