@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"rasoat/review"
 )
@@ -469,19 +470,13 @@ func (q *Q) dashTrend(ctx context.Context, d *Dashboard) error {
 // accepted file.
 func (q *Q) DataVersion(ctx context.Context) (string, error) {
 	var v string
-	if err := q.db.QueryRowContext(ctx, sqlDataVersion).Scan(&v); err != nil {
-		return "", fmt.Errorf("đọc phiên bản dữ liệu: %w", err)
+	err := q.db.QueryRowContext(ctx, sqlDataVersionFull).Scan(&v)
+	if err != nil && strings.Contains(err.Error(), "data_version") {
+		// never transformed (a bare schema): the ingest log alone
+		err = q.db.QueryRowContext(ctx, sqlDataVersion).Scan(&v)
 	}
-	var has bool
-	if err := q.db.QueryRowContext(ctx, `SELECT count(*) > 0 FROM duckdb_tables() WHERE table_name = 'data_version' AND schema_name = 'main'`).Scan(&has); err != nil {
+	if err != nil {
 		return "", fmt.Errorf("đọc phiên bản dữ liệu: %w", err)
-	}
-	if has {
-		var t string
-		if err := q.db.QueryRowContext(ctx, `SELECT coalesce(max(version), '') FROM data_version`).Scan(&t); err != nil {
-			return "", fmt.Errorf("đọc phiên bản dữ liệu: %w", err)
-		}
-		v = t + "/" + v
 	}
 	return v, nil
 }

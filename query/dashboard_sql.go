@@ -89,3 +89,10 @@ ORDER BY year, standard`
 const sqlDataVersion = `
 SELECT count(*) || '-' || coalesce(max(file_id), 0) || '-' || coalesce(epoch_us(max(loaded_at)), 0)
 FROM ingest_file`
+
+// sqlDataVersionFull: the transform's run id and the ingest log, in one
+// cheap query (a one-row table and a small one).
+const sqlDataVersionFull = `
+SELECT (SELECT coalesce(max(version), '') FROM data_version) || '/' || count(*) || '-' || coalesce(max(file_id), 0)
+       || '-' || coalesce(epoch_us(max(loaded_at)), 0)
+FROM ingest_file`
