@@ -24,6 +24,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"rasoat/cases"
+	"rasoat/dashboards/geo"
 	"rasoat/ingest"
 	"rasoat/query"
 	"rasoat/store"
@@ -57,6 +58,9 @@ type Options struct {
 	// AuditPath is the append-only audit log (see audit.go); "" logs
 	// audit events to Logger only.
 	AuditPath string
+	// Geo holds the boundary layers of the dashboard's maps (rasoat serve
+	// --geo); nil means no maps.
+	Geo *geo.Set
 }
 
 type server struct {
@@ -68,10 +72,14 @@ type server struct {
 	auth   *auth            // sign-in shared by the inspector and upload pages; nil without users
 	audit  *auditLog
 	cases  bool // the server has a cases service
+
+	geo       *geo.Set  // the dashboard's map layers; never nil
+	dashCache respCache // the dashboard's answers by ETag (dash.go)
 }
 
 type asset struct {
 	body        []byte
+	gz          []byte // gzip of body for scripts and styles; nil otherwise
 	contentType string
 	etag        string
 }
@@ -91,6 +99,10 @@ func NewServer(q *query.Q, opts Options) *gin.Engine {
 	s.auth = authFor(opts, s.now)
 	s.audit = &auditLog{path: opts.AuditPath, log: s.log}
 	s.cases = opts.Cases != nil
+	s.geo = opts.Geo
+	if s.geo == nil {
+		s.geo = &geo.Set{Layers: map[string]*geo.Layer{}}
+	}
 
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
@@ -118,6 +130,9 @@ func NewServer(q *query.Q, opts Options) *gin.Engine {
 	s.cycleRoutes(r, opts)
 	// --- end review cycle ---
 
+	// --- issue 10: the province leader's dashboard (dash.go) ---
+	s.dashRoutes(r)
+	// --- end issue 10 dashboard ---
 	r.NoRoute(func(c *gin.Context) {
 		s.errorPage(c, http.StatusNotFound, "Không tìm thấy trang", "Địa chỉ này không có trên hệ thống.")
 	})
@@ -146,7 +161,11 @@ func loadAssets() map[string]asset {
 			ct = "text/plain; charset=utf-8" // LICENSE, NOTICE, README
 		}
 		sum := sha256.Sum256(b)
-		out[strings.TrimPrefix(p, "assets/")] = asset{body: b, contentType: ct, etag: hex.EncodeToString(sum[:8])}
+		a := asset{body: b, contentType: ct, etag: hex.EncodeToString(sum[:8])}
+		if ok { // scripts and styles: served gzip-compressed when accepted
+			a.gz = gzipBytes(b)
+		}
+		out[strings.TrimPrefix(p, "assets/")] = a
 		return nil
 	})
 	if err != nil {
@@ -220,6 +239,18 @@ func (s *server) serveAsset(c *gin.Context) {
 	h.Set("Content-Type", a.contentType)
 	h.Set("ETag", `"`+a.etag+`"`)
 	h.Set("Cache-Control", "public, max-age=86400")
+	if a.gz != nil {
+		h.Add("Vary", "Accept-Encoding")
+		if etagMatches(c, `"`+a.etag+`"`) {
+			c.Status(http.StatusNotModified)
+			return
+		}
+		if acceptsGzip(c) && c.Request.Header.Get("Range") == "" {
+			h.Set("Content-Encoding", "gzip")
+			c.Data(http.StatusOK, a.contentType, a.gz)
+			return
+		}
+	}
 	http.ServeContent(c.Writer, c.Request, "", time.Time{}, bytes.NewReader(a.body))
 }
 

@@ -8,10 +8,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"rasoat/cases"
 	"rasoat/dashboards"
+	"rasoat/dashboards/geo"
 	"rasoat/ingest"
 	"rasoat/pipeline"
 	"rasoat/query"
@@ -19,11 +21,13 @@ import (
 )
 
 func runServe(ctx context.Context, e *env, args []string) int {
-	fs := flags(e, "serve", "serve --db DB [--addr HOST:PORT] [--users FILE]")
+	fs := flags(e, "serve", "serve --db DB [--addr HOST:PORT] [--users FILE] [--geo FILE|DIR ...]")
 	dbPath := fs.String("db", "", "tệp cơ sở dữ liệu DuckDB (bắt buộc)")
 	addr := fs.String("addr", "localhost:8080", "địa chỉ lắng nghe")
 	usersPath := fs.String("users", "", "tệp người dùng CSV (username, role, bcrypt hash[, unit]): bật đăng nhập, hồ sơ phúc tra và phê duyệt")
 	lim := sqlLimitFlags(fs)
+	var geoPaths geoFlag
+	fs.Var(&geoPaths, "geo", "tệp GeoJSON ranh giới huyện/xã (thuộc tính code = mã đơn vị) hoặc thư mục chứa các tệp đó; lặp lại được")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -41,8 +45,18 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, "%v", err)
 	}
-	return serveLimits(ctx, e, db, *addr, nil, users, lim.limits())
+	set, err := geo.Load(geoPaths)
+	if err != nil {
+		return fail(e, "%v", err)
+	}
+	return serveFull(ctx, e, db, *addr, nil, users, lim.limits(), set)
 }
+
+// geoFlag collects repeated --geo values.
+type geoFlag []string
+
+func (g *geoFlag) String() string     { return strings.Join(*g, ",") }
+func (g *geoFlag) Set(v string) error { *g = append(*g, v); return nil }
 
 // serve runs the dashboards until ctx ends. ready, when set, is told the
 // URL once the listener is up.
@@ -52,16 +66,17 @@ func serve(ctx context.Context, e *env, db *store.DB, addr string, ready func(ur
 
 // serveWith is serve with users (nil: no sign-in, no cases).
 func serveWith(ctx context.Context, e *env, db *store.DB, addr string, ready func(url string), users *cases.Users) int {
-	return serveLimits(ctx, e, db, addr, ready, users, store.DefaultLimits())
+	return serveFull(ctx, e, db, addr, ready, users, store.DefaultLimits(), nil)
 }
 
-// serveLimits is serveWith with the admin's limits on analysts' SQL.
-func serveLimits(ctx context.Context, e *env, db *store.DB, addr string, ready func(url string), users *cases.Users, lim store.Limits) int {
+// serveFull is serveWith with the admin's limits on analysts' SQL and the
+// dashboard's map layers (nil: no maps).
+func serveFull(ctx context.Context, e *env, db *store.DB, addr string, ready func(url string), users *cases.Users, lim store.Limits, set *geo.Set) int {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fail(e, "không mở được cổng %s: %v", addr, err)
 	}
-	opts := withCases(e, db, users, withUpload(e, db, dashboards.Options{Logger: e.log}))
+	opts := withCases(e, db, users, withUpload(e, db, dashboards.Options{Logger: e.log, Geo: set}))
 	opts.Users = users
 	withNotebook(ctx, e, db, &opts, lim)
 	h := dashboards.NewServer(query.New(db.DB), opts)
@@ -150,5 +165,17 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, "người dùng: %v", err)
 	}
-	return serveWith(ctx, e, db, *addr, nil, users)
+	// the sample's synthetic boundaries (data/synth/geo.go) for the maps
+	var set *geo.Set
+	if gdir := filepath.Join(*dir, "sample", "geo"); dirExists(gdir) {
+		if set, err = geo.Load([]string{gdir}); err != nil {
+			return fail(e, "%v", err)
+		}
+	}
+	return serveFull(ctx, e, db, *addr, nil, users, store.DefaultLimits(), set)
+}
+
+func dirExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
 }

@@ -58,6 +58,9 @@ func Chromium(tb testing.TB) string {
 type Options struct {
 	Width, Height int           // window size; 0 means 1366×768, the leaders' laptops
 	Timeout       time.Duration // for the whole test's browser work; 0 means 60 s
+	// NoBFCache turns the back-forward cache off, so the back button
+	// reloads the page and chromedp sees the new document.
+	NoBFCache bool
 }
 
 // New starts a headless Chromium with a throw-away profile and returns a
@@ -88,6 +91,9 @@ func New(tb testing.TB, opt ...Options) context.Context {
 		chromedp.UserDataDir(tb.TempDir()),
 		chromedp.WindowSize(o.Width, o.Height),
 	)
+	if o.NoBFCache {
+		allocOpts = append(allocOpts, chromedp.Flag("disable-features", "BackForwardCache"))
+	}
 	ctx, cancelTimeout := context.WithTimeout(context.Background(), o.Timeout)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, allocOpts...)
 	bctx, cancelBrowser := chromedp.NewContext(allocCtx, chromedp.WithLogf(tb.Logf))

@@ -81,7 +81,7 @@ func Generate(ctx context.Context, cfg Config) (*Summary, error) {
 		sum.Households += r.TotalHouseholds
 	}
 
-	for _, w := range []func(string) (int, error){ds.writeReference, ds.writeTruth, ds.writeExports} {
+	for _, w := range []func(string) (int, error){ds.writeReference, ds.writeTruth, ds.writeExports, ds.writeGeo} {
 		n, err := w(cfg.Out)
 		sum.Files += n
 		if err != nil {
