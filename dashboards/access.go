@@ -42,6 +42,20 @@ var routeRules = map[string]rule{
 	"GET /export/overview/:file": {public: true},
 	"GET /healthz":               {public: true},
 
+	// The leader's dashboard and the review-cycle reports show only
+	// aggregate figures, as the overview does.
+	"GET /bang-dieu-khien":              {public: true},
+	"GET /api/bang-dieu-khien":          {public: true},
+	"GET /export/bang-dieu-khien/:file": {public: true},
+	"GET /api/geo/:layer":               {public: true},
+	"GET /chu-ky":                       {public: true},
+	"GET /chat-luong":                   {public: true},
+	"GET /bao-cao/bieu-a":               {public: true},
+	"GET /bao-cao/bieu-a.xlsx":          {public: true, audit: "xuất biểu tổng hợp"},
+	"GET /phe-duyet":                    {roles: roles(cases.RoleOfficer)},
+	"POST /phe-duyet":                   {roles: roles(cases.RoleOfficer), audit: "phê duyệt"},
+	"POST /phe-duyet/mo-khoa":           {roles: roles(cases.RoleOfficer), audit: "mở khóa phê duyệt"},
+
 	"GET /dang-nhap":  {public: true},
 	"POST /dang-nhap": {public: true, audit: "đăng nhập"},
 	"POST /dang-xuat": {public: true, audit: "đăng xuất"},

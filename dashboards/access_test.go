@@ -53,9 +53,21 @@ var matrix = map[string][]string{
 	"GET /api/overview":          {"anon", "leader", "analyst", "inspector", "officer", "admin"},
 	"GET /export/overview/:file": {"anon", "leader", "analyst", "inspector", "officer", "admin"},
 	"GET /healthz":               {"anon", "leader", "analyst", "inspector", "officer", "admin"},
-	"GET /dang-nhap":             {"anon", "leader", "analyst", "inspector", "officer", "admin"},
-	"POST /dang-nhap":            {"anon", "leader", "analyst", "inspector", "officer", "admin"},
-	"POST /dang-xuat":            {"anon", "leader", "analyst", "inspector", "officer", "admin"},
+
+	"GET /bang-dieu-khien":              {"anon", "leader", "analyst", "inspector", "officer", "admin"},
+	"GET /api/bang-dieu-khien":          {"anon", "leader", "analyst", "inspector", "officer", "admin"},
+	"GET /export/bang-dieu-khien/:file": {"anon", "leader", "analyst", "inspector", "officer", "admin"},
+	"GET /api/geo/:layer":               {"anon", "leader", "analyst", "inspector", "officer", "admin"},
+	"GET /chu-ky":                       {"anon", "leader", "analyst", "inspector", "officer", "admin"},
+	"GET /chat-luong":                   {"anon", "leader", "analyst", "inspector", "officer", "admin"},
+	"GET /bao-cao/bieu-a":               {"anon", "leader", "analyst", "inspector", "officer", "admin"},
+	"GET /bao-cao/bieu-a.xlsx":          {"anon", "leader", "analyst", "inspector", "officer", "admin"},
+	"GET /phe-duyet":                    {"officer"},
+	"POST /phe-duyet":                   {"officer"},
+	"POST /phe-duyet/mo-khoa":           {"officer"},
+	"GET /dang-nhap":                    {"anon", "leader", "analyst", "inspector", "officer", "admin"},
+	"POST /dang-nhap":                   {"anon", "leader", "analyst", "inspector", "officer", "admin"},
+	"POST /dang-xuat":                   {"anon", "leader", "analyst", "inspector", "officer", "admin"},
 
 	"GET /upload":          {"officer"},
 	"POST /upload/check":   {"officer"},
@@ -88,7 +100,7 @@ var roleUser = map[string]string{"leader": "lanhdao", "analyst": "phantich", "in
 // samplePath fills a route pattern's parameters.
 func samplePath(pattern string) string {
 	r := strings.NewReplacer(":code", "97102", ":file", "lich-su.csv", ":id", "1", ":name", "01_province_trend.sql",
-		":fmt", "csv", "*path", "app.css")
+		":fmt", "csv", "*path", "app.css", ":layer", "xa")
 	return r.Replace(pattern)
 }
 
