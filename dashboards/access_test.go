@@ -27,7 +27,7 @@ import (
 func fullServer(t *testing.T) (*gin.Engine, *store.DB, string) {
 	t.Helper()
 	db := casestest.Open(t)
-	users := usersFile(t, "lanhdao,leader", "phantich,analyst", "phuctra1,inspector", "canbo,officer", "quantri,admin")
+	users := usersFile(t, "lanhdao,leader", "phantich,analyst", "phuctra1,inspector", "canbo,officer,971", "quantri,admin")
 	sb, err := store.OpenSandbox(context.Background(), store.AnalystPath(db.Path), store.DefaultLimits())
 	if err != nil {
 		t.Fatal(err)

@@ -307,7 +307,7 @@ func (g *Ingester) Approve(ctx context.Context, a Approval) (*ApprovalResult, er
 			if _, err := w.Exec(`INSERT INTO `+f.Table()+` SELECT * EXCLUDE (rn_) REPLACE (`+fmt.Sprint(id)+` AS file_id, 'phê duyệt' AS sheet, 'approved' AS stage) FROM (`+src+`) WHERE rn_ = 1`, args...); err != nil {
 				return err
 			}
-			if _, err := w.Exec(`INSERT INTO ingest_sheet VALUES (?, 'phê duyệt', ?, ?, ?, 'approved', ?, ?, 0)`, id, string(f), a.Year, a.Standard, u.Code, n); err != nil {
+			if _, err := w.Exec(`INSERT INTO ingest_sheet VALUES (?, 'phê duyệt', ?, ?, ?, 'approved', ?, ?, 0, false)`, id, string(f), a.Year, a.Standard, u.Code, n); err != nil {
 				return err
 			}
 			if _, err := w.Exec(`INSERT INTO approval_event VALUES (nextval('seq_approval_event'), 'approve', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`,

@@ -14,7 +14,17 @@ import (
 
 	"rasoat/ingest/internal/layoutgen"
 	"rasoat/ingest/problem"
+	"rasoat/review"
 )
+
+func hasCode(ps problem.List, code string) bool {
+	for _, p := range ps {
+		if p.Code == code {
+			return true
+		}
+	}
+	return false
+}
 
 // TestGeneratedLayoutsIngest takes a subset of the generated workbooks of
 // sheet's TestGeneratedLayouts through the real ingest into DuckDB: every
@@ -55,10 +65,17 @@ func TestGeneratedLayoutsIngest(t *testing.T) {
 			continue
 		}
 		seen[key] = true
-		loaded++
 		name := fmt.Sprintf("layout%d.xlsx", seed)
 		opt := Options{Year: truth.Year, Stage: truth.Stage, Unit: truth.Issuer.Code, LoadedBy: "layouts", IDKey: []byte("layout-test-key")}
 		rep := New(db, opt).Reader(ctx, name, bytes.NewReader(body))
+		if truth.Stage == review.Approved {
+			// read right, and refused: approved figures come from approval only
+			if rep.Status != Rejected || !hasCode(rep.Problems, problem.EStageApproved) {
+				t.Errorf("seed %d: a workbook of the approved stage: %s\n%s", seed, rep.Status, problems(rep.Problems))
+			}
+			continue
+		}
+		loaded++
 		if rep.Status != Accepted {
 			t.Errorf("seed %d: %s\n%s\nfeatures: %s", seed, rep.Status, problems(rep.Problems), strings.Join(truth.Features, "; "))
 			continue

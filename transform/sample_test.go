@@ -264,7 +264,7 @@ func replicate(ctx context.Context, db *store.DB, k int) error {
 				`, province_code, valid_from, valid_to, source, synthetic FROM ref_unit WHERE level <> 'province' AND length(unit_code) <= 5`,
 			`INSERT INTO ref_crosswalk SELECT '` + pre + `' || old_code, '` + pre + `' || new_code, share_kind, share, effective_date, legal_basis, source, extra
 				FROM ref_crosswalk WHERE length(old_code) <= 5`,
-			fmt.Sprintf(`INSERT INTO ingest_sheet SELECT file_id + %d, sheet, form, year, standard, stage, %s, rows, total_rows FROM ingest_sheet WHERE file_id <= %d`, off, code("unit_code"), maxFile),
+			fmt.Sprintf(`INSERT INTO ingest_sheet SELECT file_id + %d, sheet, form, year, standard, stage, %s, rows, total_rows, partial FROM ingest_sheet WHERE file_id <= %d`, off, code("unit_code"), maxFile),
 		}
 		for _, t := range []string{"raw_form_a", "raw_form_b", "raw_form_c", "raw_household"} {
 			stmts = append(stmts, fmt.Sprintf(`INSERT INTO %s SELECT * REPLACE (file_id + %d AS file_id, %s AS unit_code) FROM %s WHERE file_id <= %d`,

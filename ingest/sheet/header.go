@@ -170,9 +170,9 @@ func numberRowEvidence(row []string, odd int) (bool, int) {
 				return false, first
 			}
 			prev = k
-		} else if prev != 0 {
-			return false, first // a letter after a number
 		}
+		// a letter may stand after the numbers too: forms letter their text
+		// columns ("A", "B", and "C" for the notes column at the end)
 		if first < 0 {
 			first = c
 		}

@@ -828,9 +828,11 @@ func (g *gen) values(f review.Form, fields []review.Field) map[string]float64 {
 		v["near_poor_rate_reported"] = math.Round(near/total*10000) / 100
 		v["poor_persons"] = poor * 4
 		v["near_poor_persons"] = near * 4
-		v["em_households"] = math.Floor(total * g.r.Float64())
+		// ethnic-minority parts stay within their wholes, as a real form's do
+		// (the reader refuses em_poor > em_households: E_PART_EXCEEDS_TOTAL)
 		v["em_poor"] = math.Floor(poor * g.r.Float64())
 		v["em_near_poor"] = math.Floor(near * g.r.Float64())
+		v["em_households"] = v["em_poor"] + v["em_near_poor"] + math.Floor((total-poor-near)*g.r.Float64())
 		v["poor_income"] = math.Floor(poor * g.r.Float64())
 		v["poor_deprivation"] = poor - v["poor_income"]
 		v["complaints"] = small(4)
