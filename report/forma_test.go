@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"math"
+	"os"
 	"testing"
 	"time"
 
@@ -31,6 +32,9 @@ func TestFormAWorkbookReadsBackAsTheViews(t *testing.T) {
 		body, err := sh.XLSX()
 		if err != nil {
 			t.Fatal(err)
+		}
+		if d := os.Getenv("FORMA_DUMP"); d != "" {
+			os.WriteFile(d+"/"+stage+".xlsx", body, 0o644)
 		}
 		forms, probs := sheet.ReadXLSX(ctx, "tong-hop.xlsx", bytes.NewReader(body), sheet.Options{})
 		if probs.Rejects() || len(forms) != 1 {

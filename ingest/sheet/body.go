@@ -251,6 +251,7 @@ const UnitCell = "unit"
 func readSummaryBody(g [][]string, h header, src valueSource, l loc, unknown []int, ex *Explanation) (rows []review.Row, extra []map[string]string, probs problem.List, end int) {
 	cols := h.fieldCols()
 	end = len(g)
+	unitsAreDistricts := districtsOnly(g, h)
 	for r := h.body; r < len(g); r++ {
 		row := g[r]
 		if blankRow(row) {
@@ -270,6 +271,9 @@ func readSummaryBody(g [][]string, h header, src valueSource, l loc, unknown []i
 			numeric = numeric || (err == nil && perr == nil && !blank)
 		}
 		class, reason := classifyBodyRow(row, stt, name, code, filled, numeric)
+		if class == ClassTotal && unitsAreDistricts && districtUnitRow(name, code) {
+			class, reason = ClassBody, fmt.Sprintf("đơn vị cấp huyện %q: biểu của tỉnh, các dòng đều là huyện", firstNonBlank(name, code))
+		}
 		if class == ClassFooter {
 			end = r
 			break
@@ -392,6 +396,40 @@ func districtLevelName(name string) bool {
 		}
 	}
 	return false
+}
+
+// districtsOnly tells, from the whole body, whether its unit rows are all
+// districts: a province's sheet, where a district's row is data, not the
+// district's own total over its communes.
+func districtsOnly(g [][]string, h header) bool {
+	districts := 0
+	for r := h.body; r < len(g); r++ {
+		row := g[r]
+		if blankRow(row) {
+			continue
+		}
+		if isFooter(row) && numericCells(row) == 0 {
+			break
+		}
+		name, code := text(row, h.name), text(row, h.code)
+		switch {
+		case name == "" && code == "", isTotalLabel(name), groupLabel(name), isTotalLabel(text(row, h.stt)):
+		case districtUnitRow(name, code):
+			districts++
+		default:
+			if ok, _ := numberRowEvidence(row, 0); !ok && !isRoman(text(row, h.stt)) {
+				return false // a commune (or anything else) among the rows
+			}
+		}
+	}
+	return districts >= 1
+}
+
+// districtUnitRow: a row naming a district (not the province) or carrying
+// a district's 3-digit code.
+func districtUnitRow(name, code string) bool {
+	c := strings.TrimSpace(code)
+	return (districtLevelName(name) && !strings.HasPrefix(vntext.Fold(name), "tinh ")) || (len(c) == 3 && isArabic(c))
 }
 
 // districtCode: a 2- or 3-digit GSO code is a province's or district's.
