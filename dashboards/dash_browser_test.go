@@ -107,8 +107,9 @@ func TestBrowserDashboard(t *testing.T) {
 	}
 	poll("district charts ready", ready)
 
-	// Back: the province again, year still 2024.
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`history.back(), true`)); err != nil {
+	// Back: the province again, year still 2024. The navigation runs after
+	// the evaluation returns, so it cannot close the context under it.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`setTimeout(function () { history.back(); }, 0), true`)); err != nil {
 		t.Fatalf("back: %v", err)
 	}
 	poll("back to the province", `location.search === '?year=2024' && document.getElementById('f-year').value === '2024'`)
