@@ -20,6 +20,8 @@
     pp: function (v) { return isNum(v) ? fmt(v, 2) : '—'; },
     count: function (v) { return isNum(v) ? fmt(v, 0) : '—'; }
   };
+  // dash.js formats with the same function: one Vietnamese number format.
+  window.rasoat = {fmt: fmt, isNum: isNum};
   function axisNum(v) {
     if (!isNum(v)) { return String(v); }
     return Math.round(v) === v ? fmt(v, 0) : fmt(v, 1);

@@ -8,14 +8,7 @@
 (function () {
   'use strict';
 
-  function fmt(v, digits) {
-    var s = Math.abs(v).toFixed(digits);
-    var parts = s.split('.');
-    var out = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, '.');
-    if (parts.length > 1) { out += ',' + parts[1]; }
-    return (v < 0 && Number(s) !== 0 ? '-' : '') + out;
-  }
-  function isNum(v) { return typeof v === 'number' && isFinite(v); }
+  var fmt = window.rasoat.fmt, isNum = window.rasoat.isNum; // app.js, loaded first
   var formats = {
     pct: function (v) { return isNum(v) ? fmt(v, 2) + '%' : '—'; },
     pp: function (v) { return isNum(v) ? fmt(v, 2) + ' điểm %' : '—'; }
