@@ -98,6 +98,45 @@ func (st dashState) values() url.Values {
 type respCache struct {
 	mu sync.Mutex
 	m  map[string]cachedResp
+	// inflight: answers being built. Concurrent requests for the same
+	// answer wait for the one build instead of each running the queries
+	// (fifty leaders opening the page after a transform cost one build).
+	inflight map[string]*flight
+}
+
+type flight struct {
+	done chan struct{}
+	r    cachedResp
+	err  error
+}
+
+// do returns the answer for k, building it once however many ask at once.
+func (rc *respCache) do(k string, build func() (cachedResp, error)) (cachedResp, error) {
+	rc.mu.Lock()
+	if r, ok := rc.m[k]; ok {
+		rc.mu.Unlock()
+		return r, nil
+	}
+	if f, ok := rc.inflight[k]; ok {
+		rc.mu.Unlock()
+		<-f.done
+		return f.r, f.err
+	}
+	f := &flight{done: make(chan struct{})}
+	if rc.inflight == nil {
+		rc.inflight = map[string]*flight{}
+	}
+	rc.inflight[k] = f
+	rc.mu.Unlock()
+	defer close(f.done)
+	f.r, f.err = build()
+	rc.mu.Lock()
+	delete(rc.inflight, k)
+	rc.mu.Unlock()
+	if f.err == nil {
+		rc.put(k, f.r)
+	}
+	return f.r, f.err
 }
 
 type cachedResp struct {
@@ -108,13 +147,6 @@ type cachedResp struct {
 }
 
 const respCacheMax = 512
-
-func (rc *respCache) get(k string) (cachedResp, bool) {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	r, ok := rc.m[k]
-	return r, ok
-}
 
 func (rc *respCache) put(k string, r cachedResp) {
 	rc.mu.Lock()
@@ -186,18 +218,17 @@ func (s *server) cached(c *gin.Context, kind string, build func() (cachedResp, e
 		c.Status(http.StatusNotModified)
 		return
 	}
-	r, ok := s.dashCache.get(etag)
-	if !ok {
-		r, err = build()
-		if err != nil {
-			h.Del("ETag")
-			s.dashError(c, kind, err)
-			return
-		}
-		if len(r.body) > 512 {
+	r, err := s.dashCache.do(etag, func() (cachedResp, error) {
+		r, err := build()
+		if err == nil && len(r.body) > 512 {
 			r.gz = gzipBytes(r.body)
 		}
-		s.dashCache.put(etag, r)
+		return r, err
+	})
+	if err != nil {
+		h.Del("ETag")
+		s.dashError(c, kind, err)
+		return
 	}
 	if r.disposition != "" {
 		h.Set("Content-Disposition", r.disposition)
