@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -27,7 +28,7 @@ import (
 //
 //	go test ./bench -run '^$' -bench DashboardHTTP -benchtime 2000x
 //
-// States: warm cycles 44 (year, unit) states, so after the first pass the
+// States: warm cycles 44 (year, unit) states after one unmeasured pass, so the
 // answers come from the ETag-keyed cache; cold adds a never-seen parameter
 // to every request, so each one reads the database and renders afresh;
 // revalidate sends the ETag back and gets 304.
@@ -97,6 +98,21 @@ func BenchmarkDashboardHTTP(b *testing.B) {
 				lat  []time.Duration
 				next atomic.Int64
 			)
+			if strings.HasSuffix(tc.name, "-warm") {
+				// warm means after the first pass: fill the cache with
+				// every state once, outside the measurement (the first
+				// pass is what api-cold measures)
+				for i := range states {
+					req, err := tc.req(i)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if resp, err := client.Do(req); err == nil {
+						io.Copy(io.Discard, resp.Body)
+						resp.Body.Close()
+					}
+				}
+			}
 			b.SetParallelism(25)
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {

@@ -3,6 +3,7 @@ package dashboards
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -104,6 +105,45 @@ type respCache struct {
 	inflight map[string]*flight
 }
 
+// versionFlight shares one DataVersion query among the requests that ask
+// while it runs: under fifty clients every request needs the version for
+// its ETag, and one query answering all of them beats fifty queued on the
+// database. A request that starts after a query ended starts a new one, so
+// a change is seen by the next request.
+type versionFlight struct {
+	mu  sync.Mutex
+	cur *verCall
+}
+
+type verCall struct {
+	done chan struct{}
+	v    string
+	err  error
+}
+
+func (vf *versionFlight) get(ctx context.Context, read func(context.Context) (string, error)) (string, error) {
+	vf.mu.Lock()
+	if c := vf.cur; c != nil {
+		vf.mu.Unlock()
+		select {
+		case <-c.done:
+			return c.v, c.err
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
+	}
+	c := &verCall{done: make(chan struct{})}
+	vf.cur = c
+	vf.mu.Unlock()
+	// not the request's context: the answer is shared with other requests
+	c.v, c.err = read(context.WithoutCancel(ctx))
+	vf.mu.Lock()
+	vf.cur = nil
+	vf.mu.Unlock()
+	close(c.done)
+	return c.v, c.err
+}
+
 type flight struct {
 	done chan struct{}
 	r    cachedResp
@@ -201,7 +241,7 @@ func etagMatches(c *gin.Context, etag string) bool {
 // and the request: 304 when the browser already has it.
 func (s *server) cached(c *gin.Context, kind string, build func() (cachedResp, error)) {
 	ctx := c.Request.Context()
-	ver, err := s.q.DataVersion(ctx)
+	ver, err := s.dataVersion.get(ctx, s.q.DataVersion)
 	if err != nil {
 		s.log.ErrorContext(ctx, "data version", slog.String("err", err.Error()))
 		s.errorPage(c, http.StatusInternalServerError, "Không đọc được số liệu",

@@ -73,8 +73,9 @@ type server struct {
 	audit  *auditLog
 	cases  bool // the server has a cases service
 
-	geo       *geo.Set  // the dashboard's map layers; never nil
-	dashCache respCache // the dashboard's answers by ETag (dash.go)
+	geo         *geo.Set      // the dashboard's map layers; never nil
+	dashCache   respCache     // the dashboard's answers by ETag (dash.go)
+	dataVersion versionFlight // one DataVersion query shared by concurrent requests (dash.go)
 }
 
 type asset struct {
