@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"rasoat/ingest/internal/zipedit"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -77,7 +78,7 @@ func workbook(sheets ...Sheet) ([]byte, error) {
 	if len(cached) == 0 {
 		return buf.Bytes(), nil
 	}
-	return rewriteZip(buf.Bytes(), func(name string, b []byte) []byte {
+	return zipedit.Rewrite(buf.Bytes(), func(name string, b []byte) []byte {
 		if !strings.HasPrefix(name, "xl/worksheets/") {
 			return b
 		}
@@ -88,38 +89,6 @@ func workbook(sheets ...Sheet) ([]byte, error) {
 		}
 		return []byte(s)
 	})
-}
-
-// rewriteZip copies a zip, passing every entry through edit.
-func rewriteZip(data []byte, edit func(name string, b []byte) []byte) ([]byte, error) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return nil, err
-	}
-	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
-	for _, zf := range zr.File {
-		rc, err := zf.Open()
-		if err != nil {
-			return nil, err
-		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			return nil, err
-		}
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: zf.Name, Method: zip.Deflate})
-		if err != nil {
-			return nil, err
-		}
-		if _, err := w.Write(edit(zf.Name, b)); err != nil {
-			return nil, err
-		}
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return out.Bytes(), nil
 }
 
 // zipBomb is a tiny .xlsx whose one worksheet inflates to n bytes of

@@ -23,12 +23,10 @@
 package layoutgen
 
 import (
-	"archive/zip"
-	"bytes"
 	"fmt"
-	"io"
 	"math"
 	"math/rand/v2"
+	"rasoat/ingest/internal/zipedit"
 	"strconv"
 	"strings"
 
@@ -1266,7 +1264,7 @@ func (g *gen) write(sheets []*sheetOut) ([]byte, error) {
 		}
 		byFile[fmt.Sprintf("xl/worksheets/sheet%d.xml", i+1)] = m
 	}
-	return rewriteZip(buf.Bytes(), func(name string, b []byte) []byte {
+	return zipedit.Rewrite(buf.Bytes(), func(name string, b []byte) []byte {
 		m := byFile[name]
 		if len(m) == 0 {
 			return b
@@ -1277,35 +1275,4 @@ func (g *gen) write(sheets []*sheetOut) ([]byte, error) {
 		}
 		return []byte(s)
 	})
-}
-
-func rewriteZip(data []byte, edit func(name string, b []byte) []byte) ([]byte, error) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return nil, err
-	}
-	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
-	for _, zf := range zr.File {
-		rc, err := zf.Open()
-		if err != nil {
-			return nil, err
-		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			return nil, err
-		}
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: zf.Name, Method: zip.Deflate})
-		if err != nil {
-			return nil, err
-		}
-		if _, err := w.Write(edit(zf.Name, b)); err != nil {
-			return nil, err
-		}
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return out.Bytes(), nil
 }
