@@ -287,6 +287,8 @@ func (s *server) dashError(c *gin.Context, kind string, err error) {
 			"Năm, chuẩn nghèo hoặc giai đoạn đã chọn không có số liệu. Hãy chọn lại từ trang bảng điều khiển."
 	case errors.Is(err, query.ErrNoData):
 		status, title, msg = http.StatusNotFound, "Không có số liệu", "Không có số liệu của tỉnh đã chọn."
+	case errors.Is(err, errNoProvince):
+		status, title, msg = http.StatusNotFound, "Chưa có số liệu", "Chưa có số liệu nào được nạp vào hệ thống."
 	case errors.Is(err, errNotFound):
 		status, title, msg = http.StatusNotFound, "Không tìm thấy trang", "Không có tệp xuất hoặc bản đồ này."
 	default:

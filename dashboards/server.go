@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -300,24 +301,34 @@ func (s *server) loadError(c *gin.Context, err error) (int, string, string) {
 		"Hệ thống không đọc được số liệu. Vui lòng thử lại sau hoặc báo cho quản trị viên."
 }
 
+// The overview is the same page for every role, so it is cached by data
+// version like the dashboard: fifty leaders opening it cost one build.
 func (s *server) overviewPage(c *gin.Context) {
-	provs, ov, err := s.load(c)
-	if err != nil {
-		status, title, msg := s.loadError(c, err)
-		s.errorPage(c, status, title, msg)
-		return
-	}
-	s.render(c, http.StatusOK, "overview.html", s.overviewView(provs, ov))
+	s.cached(c, "overview", func() (cachedResp, error) {
+		provs, ov, err := s.load(c)
+		if err != nil {
+			return cachedResp{}, err
+		}
+		var buf bytes.Buffer
+		if err := s.pages.ExecuteTemplate(&buf, "overview.html", s.overviewView(provs, ov)); err != nil {
+			return cachedResp{}, fmt.Errorf("render overview: %w", err)
+		}
+		return cachedResp{status: http.StatusOK, contentType: "text/html; charset=utf-8", body: buf.Bytes()}, nil
+	})
 }
 
 func (s *server) overviewAPI(c *gin.Context) {
-	_, ov, err := s.load(c)
-	if err != nil {
-		status, _, msg := s.loadError(c, err)
-		c.JSON(status, gin.H{"error": msg})
-		return
-	}
-	c.JSON(http.StatusOK, ov)
+	s.cached(c, "api", func() (cachedResp, error) {
+		_, ov, err := s.load(c)
+		if err != nil {
+			return cachedResp{}, err
+		}
+		body, err := json.Marshal(ov)
+		if err != nil {
+			return cachedResp{}, fmt.Errorf("overview JSON: %w", err)
+		}
+		return cachedResp{status: http.StatusOK, contentType: "application/json; charset=utf-8", body: body}, nil
+	})
 }
 
 func (s *server) errorPage(c *gin.Context, status int, title, msg string) {

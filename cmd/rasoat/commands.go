@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"rasoat/data/synth"
+	"rasoat/ingest/vnnum"
 	"rasoat/pipeline"
 	"rasoat/store"
 	"rasoat/transform"
@@ -16,7 +17,7 @@ func runSynth(ctx context.Context, e *env, args []string) int {
 	fs := flags(e, "synth", "synth --out DIR [--seed N] [--scale X]")
 	out := fs.String("out", "", "thư mục ghi dữ liệu tỉnh mẫu (bắt buộc)")
 	seed := fs.Uint64("seed", 1, "hạt giống ngẫu nhiên: cùng hạt giống cho cùng dữ liệu")
-	scale := fs.Float64("scale", 1, "quy mô số hộ (1 ≈ 490.000 hộ)")
+	scale := fs.Float64("scale", 1, "quy mô: đến 1 là hệ số số hộ của một tỉnh (1 ≈ 490.000 hộ); lớn hơn 1 là số tỉnh (số nguyên, 55 ≈ cả nước: 11.000 xã, 27 triệu hộ, chỉ tệp xuất CSV)")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -28,7 +29,9 @@ func runSynth(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, "synth: %v", err)
 	}
-	fmt.Fprintf(e.stdout, "Đã tạo tỉnh mẫu (DỮ LIỆU TỔNG HỢP) trong %s: %d tệp, %d hộ, %.1fs\n", sum.Out, sum.Files, sum.Households, time.Since(t0).Seconds())
+	fmt.Fprintf(e.stdout, "Đã tạo %d tỉnh mẫu (DỮ LIỆU TỔNG HỢP) trong %s: %d tệp, %s xã (2024), %s hộ, %s hộ trong danh sách hộ, %ss\n",
+		sum.Provinces, sum.Out, sum.Files, vnnum.FormatInt(int64(sum.Communes2024)), vnnum.FormatInt(sum.Households),
+		vnnum.FormatInt(sum.ListedHouseholds), vnnum.FormatFixed(time.Since(t0).Seconds(), 1))
 	return exitOK
 }
 

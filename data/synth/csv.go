@@ -68,14 +68,14 @@ func (ds *dataset) writeReference(out string) (files int, err error) {
 		"commune_code", "commune_name", "commune_type", "synthetic"}}
 	for _, c := range ds.prov.Communes {
 		d := c.District
-		rows = append(rows, []string{ProvinceCode, ProvinceName, d.Code, d.Name(), d.Type, c.Code, c.Name(), c.Type, "true"})
+		rows = append(rows, []string{ds.prov.Code, ds.prov.Name, d.Code, d.Name(), d.Type, c.Code, c.Name(), c.Type, "true"})
 	}
 	if err := writeCSV(out, "units/units_2016-01-01.csv", rows, false); err != nil {
 		return 0, err
 	}
 	rows = [][]string{{"province_code", "province_name", "commune_code", "commune_name", "commune_type", "synthetic"}}
 	for _, n := range ds.prov.New {
-		rows = append(rows, []string{ProvinceCode, ProvinceName, n.Code, n.Name(), n.Type, "true"})
+		rows = append(rows, []string{ds.prov.Code, ds.prov.Name, n.Code, n.Name(), n.Type, "true"})
 	}
 	if err := writeCSV(out, "units/units_2025-07-01.csv", rows, false); err != nil {
 		return 0, err

@@ -401,7 +401,13 @@ func (ds *dataset) plantPrinted(r *rand.Rand, planted map[string]bool) {
 	}
 	for _, cy := range prelimJumpCycles() {
 		ci := ds.cycleIndex(cy.Year, cy.Standard)
-		off := choose(ci, func(r *record) bool { return r.PoorEnd >= 8 })
+		// the inflated preliminary count must still fit the commune: poor
+		// and near-poor together never exceed its households
+		off := choose(ci, func(r *record) bool {
+			pre := ds.rec(ci, review.Preliminary, r.Code)
+			want := max(iround(float64(r.PoorEnd)*1.25), r.PoorEnd+3)
+			return r.PoorEnd >= 8 && want+pre.NearPoorEnd <= pre.TotalHouseholds
+		})
 		if off == nil {
 			continue
 		}

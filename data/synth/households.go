@@ -70,37 +70,50 @@ func (ds *dataset) buildHouseholds(year int) (*householdList, error) {
 	hl := &householdList{Year: year, Stage: review.Official, District: best, Communes: best.Communes,
 		Rel: filepath.Join("households", strconv.Itoa(year), string(review.Official), slug(best.Name())+".xlsx")}
 	ar := newRand(ds.seed, "households/anomaly")
-	var cands []int
+	planted := ds.plantedCommune(ar, ci, best.Communes)
 	for i, c := range best.Communes {
+		hl.Lists = append(hl.Lists, ds.communeHouseholds(ar, ci, c, i == planted))
+	}
+	return hl, nil
+}
+
+// plantedCommune picks the commune (an index into communes, or -1) whose
+// list gets households classed poor with B1 above the cut.
+func (ds *dataset) plantedCommune(ar *rand.Rand, ci int, communes []*commune) int {
+	var cands []int
+	for i, c := range communes {
 		if r := ds.rec(ci, review.Official, c.Code); r.PoorEnd >= 3 && !c.Tiny {
 			cands = append(cands, i)
 		}
 	}
-	planted := -1
-	if len(cands) > 0 {
-		planted = cands[ar.IntN(len(cands))]
+	if len(cands) == 0 {
+		return -1
 	}
-	for i, c := range best.Communes {
-		rec := ds.rec(ci, review.Official, c.Code)
-		list := makeHouseholds(newRand(ds.seed, "households/"+c.Code), c, rec)
-		if i == planted {
-			cut := b1CutRural
-			if c.Urban() {
-				cut = b1CutUrban
-			}
-			var ids []string
-			for k := range list {
-				if list[k].Class == "poor" && len(ids) < 3 {
-					list[k].B1 = cut + between(ar, 5, 30)
-					ids = append(ids, list[k].ID)
-				}
-			}
-			ds.anomalies = append(ds.anomalies, anomaly{year, review.Official, c.Code, KindHouseholdClassContra,
-				fmt.Sprintf("%d hộ xếp loại nghèo nhưng điểm B1 trên ngưỡng %d: %s", len(ids), cut, strings.Join(ids, ", "))})
+	return cands[ar.IntN(len(cands))]
+}
+
+// communeHouseholds lists the commune's households for cycle ci (official
+// stage); planted plants three poor households above the B1 cut and records
+// the anomaly.
+func (ds *dataset) communeHouseholds(ar *rand.Rand, ci int, c *commune, planted bool) []household {
+	rec := ds.rec(ci, review.Official, c.Code)
+	list := makeHouseholds(newRand(ds.seed, "households/"+c.Code), c, rec)
+	if planted {
+		cut := b1CutRural
+		if c.Urban() {
+			cut = b1CutUrban
 		}
-		hl.Lists = append(hl.Lists, list)
+		var ids []string
+		for k := range list {
+			if list[k].Class == "poor" && len(ids) < 3 {
+				list[k].B1 = cut + between(ar, 5, 30)
+				ids = append(ids, list[k].ID)
+			}
+		}
+		ds.anomalies = append(ds.anomalies, anomaly{rec.Year, review.Official, c.Code, KindHouseholdClassContra,
+			fmt.Sprintf("%d hộ xếp loại nghèo nhưng điểm B1 trên ngưỡng %d: %s", len(ids), cut, strings.Join(ids, ", "))})
 	}
-	return hl, nil
+	return list
 }
 
 type slot struct{ class, change string }

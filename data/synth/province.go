@@ -71,10 +71,11 @@ func (n *newCommune) Name() string { return n.Type + " " + n.Short }
 func (n *newCommune) Urban() bool  { return n.Type == "Phường" }
 
 type province struct {
-	Districts []*district
-	Communes  []*commune    // before 1/7/2025, by code
-	New       []*newCommune // from 1/7/2025, by code
-	Split     *commune      // the old commune divided between two new ones
+	Code, Name string // ProvinceCode and ProvinceName unless recoded
+	Districts  []*district
+	Communes   []*commune    // before 1/7/2025, by code
+	New        []*newCommune // from 1/7/2025, by code
+	Split      *commune      // the old commune divided between two new ones
 }
 
 type districtSpec struct {
@@ -154,7 +155,7 @@ func planProvince(seed uint64) *province {
 		*pool = (*pool)[1:]
 		return s
 	}
-	p := &province{}
+	p := &province{Code: ProvinceCode, Name: ProvinceName}
 	code := 90001
 	for di, spec := range districtSpecs() {
 		d := &district{idx: di, Code: strconv.Itoa(980 + di), Type: spec.typ, Short: spec.short,

@@ -30,9 +30,11 @@ import (
 type Config struct {
 	Out  string // output directory (created)
 	Seed uint64
-	// Scale multiplies every commune's households: 1 is full size (about
-	// 490 000 households in 2024); tests use 0.02. Communes keep at least
-	// 10 households. Zero means 1.
+	// Scale up to 1 multiplies every commune's households: 1 is full size
+	// (about 490 000 households in 2024); tests use 0.02. Communes keep at
+	// least 10 households. Zero means 1. Above 1 it is a whole number of
+	// full-size provinces written as machine exports (national.go): 55 is
+	// about national size, 11 000 communes and 27 M households.
 	Scale float64
 	// HouseholdListYear is the year of the household list (Form D); it must be
 	// an NĐ 07 year before the reorganisation (2022–2024). Zero means 2024.
@@ -43,12 +45,15 @@ type Config struct {
 
 // Summary reports what Generate wrote.
 type Summary struct {
-	Files        int   // every file written, workbooks included
-	Workbooks    int   // .xlsx files: form workbooks and the household list
-	Households   int64 // total households in the latest year (2026, official)
-	Communes2024 int
-	Communes2025 int
-	Out          string
+	Files      int   // every file written, workbooks included
+	Workbooks  int   // .xlsx files: form workbooks and the household list
+	Households int64 // total households in the latest year (2026, official)
+	// ListedHouseholds counts the rows of the household lists (Form D)
+	ListedHouseholds int64
+	Provinces        int
+	Communes2024     int
+	Communes2025     int
+	Out              string
 }
 
 // Generate writes the sample province under cfg.Out.
@@ -59,8 +64,8 @@ func Generate(ctx context.Context, cfg Config) (*Summary, error) {
 	if cfg.Scale == 0 {
 		cfg.Scale = 1
 	}
-	if cfg.Scale < 0 || cfg.Scale > 10 {
-		return nil, fmt.Errorf("synth: hệ số quy mô %v không hợp lệ (cần trong khoảng (0; 10])", cfg.Scale)
+	if cfg.Scale < 0 {
+		return nil, fmt.Errorf("synth: hệ số quy mô %v không hợp lệ (cần lớn hơn 0)", cfg.Scale)
 	}
 	if cfg.HouseholdListYear == 0 {
 		cfg.HouseholdListYear = 2024
@@ -72,13 +77,19 @@ func Generate(ctx context.Context, cfg Config) (*Summary, error) {
 		return nil, fmt.Errorf("synth: tạo thư mục %s: %w", cfg.Out, err)
 	}
 
+	if cfg.Scale > 1 {
+		return generateNational(ctx, cfg)
+	}
 	ds, err := build(cfg)
 	if err != nil {
 		return nil, err
 	}
-	sum := &Summary{Out: cfg.Out, Communes2024: len(ds.prov.Communes), Communes2025: len(ds.prov.New)}
+	sum := &Summary{Out: cfg.Out, Provinces: 1, Communes2024: len(ds.prov.Communes), Communes2025: len(ds.prov.New)}
 	for _, r := range ds.recs[len(ds.cycles)-1][stageIdx(review.Official)] {
 		sum.Households += r.TotalHouseholds
+	}
+	for _, l := range ds.households.Lists {
+		sum.ListedHouseholds += int64(len(l))
 	}
 
 	for _, w := range []func(string) (int, error){ds.writeReference, ds.writeTruth, ds.writeExports, ds.writeGeo} {
