@@ -13,7 +13,7 @@ import (
 	"rasoat/review"
 )
 
-// A national run (Config.Scale > 1) writes Scale provinces of full size, as
+// A national run (Config.Provinces > 1) writes that many provinces, as
 // the machine exports a national database would hand over: per province one
 // CSV per form and standard holding every year and stage (forms.md §3, several
 // slices in one table) and one household list of every commune (Form D as
@@ -83,10 +83,7 @@ type provinceFiles struct {
 }
 
 func generateNational(ctx context.Context, cfg Config) (*Summary, error) {
-	n := int(cfg.Scale)
-	if float64(n) != cfg.Scale || n > MaxProvinces {
-		return nil, fmt.Errorf("synth: hệ số quy mô %v không hợp lệ: lớn hơn 1 là số tỉnh, cần số nguyên từ 2 đến %d", cfg.Scale, MaxProvinces)
-	}
+	n := cfg.Provinces
 	sum := &Summary{Out: cfg.Out, Provinces: n}
 	if err := writeFile(cfg.Out, "README.txt", fmt.Appendf(nil, nationalReadme, cfg.HouseholdListYear)); err != nil {
 		return nil, fmt.Errorf("synth: %w", err)
@@ -139,7 +136,7 @@ func writeProvince(cfg Config, i int) (provinceFiles, error) {
 	seed := newRand(cfg.Seed, "province/"+strconv.Itoa(i)).Uint64()
 	prov := planProvince(seed)
 	prov.recode(nationalCode(i), nationalName(i))
-	ds := simulate(prov, seed, 1)
+	ds := simulate(prov, seed, cfg.Scale)
 
 	for _, c := range prov.Communes {
 		d := c.District

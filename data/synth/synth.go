@@ -30,12 +30,15 @@ import (
 type Config struct {
 	Out  string // output directory (created)
 	Seed uint64
-	// Scale up to 1 multiplies every commune's households: 1 is full size
-	// (about 490 000 households in 2024); tests use 0.02. Communes keep at
-	// least 10 households. Zero means 1. Above 1 it is a whole number of
-	// full-size provinces written as machine exports (national.go): 55 is
-	// about national size, 11 000 communes and 27 M households.
+	// Scale multiplies every commune's households: 1 is full size (about
+	// 490 000 households in 2024); tests use 0.02. Communes keep at least
+	// 10 households. Zero means 1. A whole Scale above 1 with Provinces
+	// unset means that many full-size provinces (the command line's
+	// --scale 55: about national size, 10 000 communes and 27 M households).
 	Scale float64
+	// Provinces above 1 writes that many provinces as machine exports
+	// (national.go) instead of the one sample province with its workbooks.
+	Provinces int
 	// HouseholdListYear is the year of the household list (Form D); it must be
 	// an NĐ 07 year before the reorganisation (2022–2024). Zero means 2024.
 	HouseholdListYear int
@@ -64,8 +67,18 @@ func Generate(ctx context.Context, cfg Config) (*Summary, error) {
 	if cfg.Scale == 0 {
 		cfg.Scale = 1
 	}
-	if cfg.Scale < 0 {
-		return nil, fmt.Errorf("synth: hệ số quy mô %v không hợp lệ (cần lớn hơn 0)", cfg.Scale)
+	if cfg.Scale > 1 && cfg.Provinces == 0 {
+		n := int(cfg.Scale)
+		if float64(n) != cfg.Scale {
+			return nil, fmt.Errorf("synth: hệ số quy mô %v không hợp lệ: lớn hơn 1 là số tỉnh, cần số nguyên", cfg.Scale)
+		}
+		cfg.Provinces, cfg.Scale = n, 1
+	}
+	if cfg.Scale < 0 || cfg.Scale > 1 {
+		return nil, fmt.Errorf("synth: hệ số quy mô %v không hợp lệ (cần trong khoảng (0; 1], hoặc số tỉnh)", cfg.Scale)
+	}
+	if cfg.Provinces < 0 || cfg.Provinces > MaxProvinces {
+		return nil, fmt.Errorf("synth: số tỉnh %d không hợp lệ (cần từ 1 đến %d)", cfg.Provinces, MaxProvinces)
 	}
 	if cfg.HouseholdListYear == 0 {
 		cfg.HouseholdListYear = 2024
@@ -77,7 +90,7 @@ func Generate(ctx context.Context, cfg Config) (*Summary, error) {
 		return nil, fmt.Errorf("synth: tạo thư mục %s: %w", cfg.Out, err)
 	}
 
-	if cfg.Scale > 1 {
+	if cfg.Provinces > 1 {
 		return generateNational(ctx, cfg)
 	}
 	ds, err := build(cfg)
