@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"rasoat/ingest/refdata"
 	rsql "rasoat/sql"
 	"rasoat/store"
-	"rasoat/transform"
 )
 
 // openRules opens an empty database with the shipped reference data and a
@@ -23,7 +23,7 @@ func openRules(t *testing.T, rows string) *store.DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if _, err := transform.LoadReference(ctx, db, nil); err != nil {
+	if _, err := refdata.LoadShipped(ctx, db, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.ExecContext(ctx, `CREATE TABLE commune_year (

@@ -16,8 +16,8 @@ import (
 
 	"rasoat/data/sharedtest"
 	"rasoat/ingest"
+	"rasoat/ingest/refdata"
 	"rasoat/store"
-	"rasoat/transform"
 )
 
 // benchRows is the size of the household lists: a large province's
@@ -129,7 +129,7 @@ func freshDB(b *testing.B, dir string) *store.DB {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := transform.LoadReference(ctx, db, nil); err != nil {
+	if _, err := refdata.LoadShipped(ctx, db, nil); err != nil {
 		b.Fatal(err)
 	}
 	p := sharedtest.Path(b, "daklak_units_2019.csv")
@@ -137,11 +137,11 @@ func freshDB(b *testing.B, dir string) *store.DB {
 	if err != nil {
 		b.Fatal(err)
 	}
-	units, err := ingest.ReadUnits(p, bytes.NewReader(body))
+	units, err := refdata.ReadUnits(p, bytes.NewReader(body))
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := ingest.ImportUnits(ctx, db, p, units, time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+	if _, err := refdata.ImportUnits(ctx, db, p, units, time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil {
 		b.Fatal(err)
 	}
 	return db

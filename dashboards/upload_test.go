@@ -19,6 +19,7 @@ import (
 
 	"rasoat/cases"
 	"rasoat/ingest"
+	"rasoat/ingest/refdata"
 	"rasoat/ingest/remote"
 	"rasoat/query"
 	"rasoat/store"
@@ -45,7 +46,7 @@ func uploadServer(t *testing.T, users *cases.Users, now func() time.Time) (*http
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if _, err := transform.LoadReference(ctx, db, nil); err != nil {
+	if _, err := refdata.LoadShipped(ctx, db, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.Exec(`INSERT INTO ref_unit (unit_code, unit_name, level, unit_type, parent_code, province_code, valid_from) VALUES

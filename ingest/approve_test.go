@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"rasoat/ingest/problem"
+	"rasoat/ingest/refdata"
 	"rasoat/review"
 	"rasoat/store"
-	"rasoat/transform"
 )
 
 // cycleDB is a tiny province: 99 with districts 991 (communes 99101,
@@ -24,7 +24,7 @@ func cycleDB(t *testing.T) *store.DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if _, err := transform.LoadReference(ctx, db, nil); err != nil {
+	if _, err := refdata.LoadShipped(ctx, db, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.ExecContext(ctx, `INSERT INTO ref_unit (unit_code, unit_name, level, unit_type, parent_code, province_code, valid_from, synthetic) VALUES

@@ -8,10 +8,16 @@ import (
 	"strings"
 
 	"rasoat/ingest/problem"
+	"rasoat/ingest/refdata"
 	"rasoat/ingest/sheet"
 	"rasoat/ingest/unitmatch"
 	"rasoat/review"
 )
+
+// Unit is one administrative unit as ingest resolves it from ref_unit. The
+// type belongs to ingest/refdata, the only writer of ref_* tables; ingest
+// only reads them.
+type Unit = refdata.Unit
 
 // load is one form, resolved and checked, ready to write.
 type load struct {

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"rasoat/data/sharedtest"
+	"rasoat/ingest/refdata"
 	"rasoat/store"
-	"rasoat/transform"
 )
 
 // rawTables are every table ingest writes or reads: a rejected file must
@@ -45,7 +45,7 @@ func daklakDB(t testing.TB, dir string) *store.DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if _, err := transform.LoadReference(ctx, db, nil); err != nil {
+	if _, err := refdata.LoadShipped(ctx, db, nil); err != nil {
 		t.Fatal(err)
 	}
 	p := sharedtest.Path(t, "daklak_units_2019.csv")
@@ -54,11 +54,11 @@ func daklakDB(t testing.TB, dir string) *store.DB {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	units, err := ReadUnits(p, f)
+	units, err := refdata.ReadUnits(p, f)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ImportUnits(ctx, db, p, units, time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+	if _, err := refdata.ImportUnits(ctx, db, p, units, time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}
 	return db

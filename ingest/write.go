@@ -236,3 +236,11 @@ func tempDir(prefix string) (string, error) {
 	}
 	return os.MkdirTemp("", prefix)
 }
+
+// nullIfEmpty stores an empty string as NULL.
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

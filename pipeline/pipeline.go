@@ -17,6 +17,7 @@ import (
 
 	"rasoat/data/synth"
 	"rasoat/ingest"
+	"rasoat/ingest/refdata"
 	"rasoat/store"
 	"rasoat/transform"
 )
@@ -39,13 +40,13 @@ type Report struct {
 // dir/households, then runs the transform.
 func LoadFolder(ctx context.Context, db *store.DB, dir string, opt ingest.Options, log *slog.Logger) (*Report, error) {
 	rep := &Report{}
-	if _, err := transform.LoadReference(ctx, db, nil); err != nil {
+	if _, err := refdata.LoadShipped(ctx, db, nil); err != nil {
 		return nil, err
 	}
 	unitFiles, _ := filepath.Glob(filepath.Join(dir, "units", "units_*.csv"))
 	sort.Strings(unitFiles) // names carry ISO dates, so name order is date order
 	for _, p := range unitFiles {
-		n, err := ImportUnitsFile(ctx, db, p, time.Time{})
+		n, err := refdata.ImportUnitsFile(ctx, db, p, time.Time{})
 		if err != nil {
 			return nil, err
 		}
@@ -53,7 +54,7 @@ func LoadFolder(ctx context.Context, db *store.DB, dir string, opt ingest.Option
 	}
 	xwFiles, _ := filepath.Glob(filepath.Join(dir, "units", "crosswalk_*.csv"))
 	for _, p := range xwFiles {
-		n, err := ImportCrosswalkFile(ctx, db, p, time.Time{})
+		n, err := refdata.ImportCrosswalkFile(ctx, db, p, time.Time{})
 		if err != nil {
 			return nil, err
 		}
@@ -119,49 +120,6 @@ func BuildSample(ctx context.Context, db *store.DB, dir string, seed uint64, sca
 	}
 	rep.Synth = took
 	return rep, nil
-}
-
-// ImportUnitsFile imports one units list; a zero validFrom takes the date in
-// the file name (units_2025-07-01.csv), else 1/1/1900.
-func ImportUnitsFile(ctx context.Context, db *store.DB, path string, validFrom time.Time) (int, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	units, err := ingest.ReadUnits(filepath.Base(path), f)
-	if err != nil {
-		return 0, err
-	}
-	if validFrom.IsZero() {
-		if d, ok := ingest.DateFromName(path); ok {
-			validFrom = d
-		} else {
-			validFrom = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
-		}
-	}
-	rep, err := ingest.ImportUnits(ctx, db, path, units, validFrom)
-	if err != nil {
-		return 0, err
-	}
-	return rep.Units, nil
-}
-
-// ImportCrosswalkFile imports one crosswalk CSV.
-func ImportCrosswalkFile(ctx context.Context, db *store.DB, path string, effective time.Time) (int, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	if effective.IsZero() {
-		effective, _ = ingest.DateFromName(path)
-	}
-	rows, err := ingest.ReadCrosswalk(filepath.Base(path), f, effective)
-	if err != nil {
-		return 0, err
-	}
-	return ingest.ImportCrosswalk(ctx, db, path, rows)
 }
 
 // IDKey returns the key for hashing household heads' ID numbers: the file

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"rasoat/data/sharedtest"
-	"rasoat/ingest"
+	"rasoat/ingest/refdata"
 )
 
 // A merger: 70001 absorbs 70004 on 1/7/2025. The 2024 figures restated on
@@ -154,18 +154,18 @@ func TestRestatedRealDakLak2025(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		units, err := ingest.ReadUnits(p, fh)
+		units, err := refdata.ReadUnits(p, fh)
 		fh.Close()
 		if err != nil {
 			t.Fatal(err)
 		}
-		d, _ := ingest.DateFromName(p)
+		d, _ := refdata.DateFromName(p)
 		if strings.Contains(name, "2025-03") {
 			// The March 2025 list is the arrangement of NQ 1193/NQ-UBTVQH15,
 			// in force from 1/11/2024: the hierarchy of the 2024 review.
 			d = time.Date(2024, 11, 1, 0, 0, 0, 0, time.UTC)
 		}
-		if _, err := ingest.ImportUnits(ctx, f.db, p, units, d); err != nil {
+		if _, err := refdata.ImportUnits(ctx, f.db, p, units, d); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -174,13 +174,13 @@ func TestRestatedRealDakLak2025(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, _ := ingest.DateFromName(p)
-	xw, err := ingest.ReadCrosswalk(p, fh, d)
+	d, _ := refdata.DateFromName(p)
+	xw, err := refdata.ReadCrosswalk(p, fh, d)
 	fh.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ingest.ImportCrosswalk(ctx, f.db, p, xw); err != nil {
+	if _, err := refdata.ImportCrosswalk(ctx, f.db, p, xw); err != nil {
 		t.Fatal(err)
 	}
 	// expected restated 2024 households per new unit, from the CSV rows

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"rasoat/data"
+	"rasoat/ingest/refdata"
 	rsql "rasoat/sql"
 	"rasoat/store"
 )
@@ -32,42 +32,6 @@ type Report struct {
 	Total time.Duration
 }
 
-// refTables maps each shipped reference file to its table.
-var refTables = [...]struct{ file, table string }{
-	{"standards", "ref_standard"},
-	{"cycles", "ref_cycle"},
-	{"targets", "ref_target"},
-	{"anomaly_rules", "ref_anomaly_rule"},
-}
-
-// LoadReference replaces the reference tables (standards, cycles, targets)
-// with ref's files (nil: the shipped data). Ingest needs the cycles to know
-// which standard a year's file belongs to, so it runs before any load.
-func LoadReference(ctx context.Context, db *store.DB, ref fs.FS) ([]Step, error) {
-	var steps []Step
-	err := db.InTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		steps, err = loadAllReference(ctx, tx, ref)
-		return err
-	})
-	return steps, err
-}
-
-func loadAllReference(ctx context.Context, tx *sql.Tx, ref fs.FS) ([]Step, error) {
-	if ref == nil {
-		ref = data.Files()
-	}
-	var steps []Step
-	for _, rt := range refTables {
-		t0 := time.Now()
-		if err := loadReference(ctx, tx, ref, rt.file, rt.table); err != nil {
-			return nil, err
-		}
-		steps = append(steps, Step{Name: "data/" + rt.file + ".csv", Duration: time.Since(t0)})
-	}
-	return steps, nil
-}
-
 // Run reloads the reference data and rebuilds every model.
 func Run(ctx context.Context, db *store.DB, opt Options) (*Report, error) {
 	start := time.Now()
@@ -77,11 +41,15 @@ func Run(ctx context.Context, db *store.DB, opt Options) (*Report, error) {
 	}
 	rep := &Report{}
 	err = db.InTx(ctx, func(tx *sql.Tx) error {
-		steps, err := loadAllReference(ctx, tx, opt.Reference)
+		// The shipped reference is reloaded in the same transaction as
+		// the models, through its only writer (ingest/refdata).
+		steps, err := refdata.LoadShippedTx(ctx, tx, opt.Reference)
 		if err != nil {
 			return err
 		}
-		rep.Steps = append(rep.Steps, steps...)
+		for _, s := range steps {
+			rep.Steps = append(rep.Steps, Step{Name: s.Name, Duration: s.Duration})
+		}
 		for _, m := range models {
 			t0 := time.Now()
 			if _, err := tx.ExecContext(ctx, m.Text); err != nil {
@@ -108,69 +76,6 @@ func Run(ctx context.Context, db *store.DB, opt Options) (*Report, error) {
 	rep.Steps = append(rep.Steps, Step{Name: "analyst snapshot", Duration: time.Since(t0)})
 	rep.Total = time.Since(start)
 	return rep, nil
-}
-
-// loadReference replaces table with the rows of a reference CSV. Columns the
-// table does not have (notes) are skipped; empty cells become NULL.
-func loadReference(ctx context.Context, tx *sql.Tx, ref fs.FS, file, table string) error {
-	t, err := data.LoadFS(ref, file)
-	if err != nil {
-		return err
-	}
-	cols, err := tableColumns(ctx, tx, table)
-	if err != nil {
-		return err
-	}
-	var use []int
-	var names []string
-	for i, h := range t.Header {
-		if cols[h] {
-			use = append(use, i)
-			names = append(names, h)
-		}
-	}
-	if len(names) == 0 {
-		return fmt.Errorf("%s.csv: no column matches table %s", file, table)
-	}
-	if _, err := tx.ExecContext(ctx, "DELETE FROM "+table); err != nil {
-		return err
-	}
-	q := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", table, strings.Join(names, ", "),
-		strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", "))
-	stmt, err := tx.PrepareContext(ctx, q)
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
-	for n, rec := range t.Records {
-		args := make([]any, len(use))
-		for j, i := range use {
-			if i < len(rec) && strings.TrimSpace(rec[i]) != "" {
-				args[j] = strings.TrimSpace(rec[i])
-			}
-		}
-		if _, err := stmt.ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("%s.csv line %d: %w", file, n+2, err)
-		}
-	}
-	return nil
-}
-
-func tableColumns(ctx context.Context, tx *sql.Tx, table string) (map[string]bool, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT column_name FROM information_schema.columns WHERE table_name = ?`, table)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	cols := map[string]bool{}
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		cols[c] = true
-	}
-	return cols, rows.Err()
 }
 
 // applyDocs turns the analyst_doc table (sql/models/140_analyst_docs.sql)

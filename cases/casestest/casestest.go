@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"rasoat/ingest"
+	"rasoat/ingest/refdata"
 	"rasoat/store"
 	"rasoat/transform"
 )
@@ -103,14 +104,14 @@ func Open(tb testing.TB) *store.DB {
 
 // Load fills db (see the package comment).
 func Load(ctx context.Context, db *store.DB) error {
-	if _, err := transform.LoadReference(ctx, db, nil); err != nil {
+	if _, err := refdata.LoadShipped(ctx, db, nil); err != nil {
 		return err
 	}
-	us, err := ingest.ReadUnits("units_2016-01-01.csv", bytes.NewReader([]byte(units)))
+	us, err := refdata.ReadUnits("units_2016-01-01.csv", bytes.NewReader([]byte(units)))
 	if err != nil {
 		return err
 	}
-	if _, err := ingest.ImportUnits(ctx, db, "units_2016-01-01.csv", us, time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+	if _, err := refdata.ImportUnits(ctx, db, "units_2016-01-01.csv", us, time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil {
 		return err
 	}
 	g := ingest.New(db, ingest.Options{IDKey: IDKey, LoadedBy: "casestest"})

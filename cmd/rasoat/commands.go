@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"rasoat/data/synth"
+	"rasoat/ingest/refdata"
 	"rasoat/ingest/vnnum"
-	"rasoat/pipeline"
 	"rasoat/store"
 	"rasoat/transform"
 )
@@ -76,14 +76,14 @@ func runUnits(ctx context.Context, e *env, args []string) int {
 	defer db.Close()
 	file := fs.Arg(0)
 	if sub == "import" {
-		n, err := pipeline.ImportUnitsFile(ctx, db, file, d)
+		n, err := refdata.ImportUnitsFile(ctx, db, file, d)
 		if err != nil {
 			return fail(e, "%s: %v", filepath.Base(file), err)
 		}
 		fmt.Fprintf(e.stdout, "%s: đã nạp %d đơn vị\n", filepath.Base(file), n)
 		return exitOK
 	}
-	n, err := pipeline.ImportCrosswalkFile(ctx, db, file, d)
+	n, err := refdata.ImportCrosswalkFile(ctx, db, file, d)
 	if err != nil {
 		return fail(e, "%s: %v", filepath.Base(file), err)
 	}

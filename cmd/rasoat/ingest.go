@@ -15,13 +15,13 @@ import (
 
 	"rasoat/ingest"
 	"rasoat/ingest/problem"
+	"rasoat/ingest/refdata"
 	"rasoat/ingest/remote"
 	"rasoat/ingest/sheet"
 	"rasoat/ingest/vnnum"
 	"rasoat/pipeline"
 	"rasoat/review"
 	"rasoat/store"
-	"rasoat/transform"
 )
 
 func runIngest(ctx context.Context, e *env, args []string) int {
@@ -106,7 +106,7 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 	if opt.IDKey, err = pipeline.IDKey(*keyFile); err != nil {
 		return fail(e, "khóa băm: %v", err)
 	}
-	if _, err := transform.LoadReference(ctx, db, nil); err != nil {
+	if _, err := refdata.LoadShipped(ctx, db, nil); err != nil {
 		return fail(e, "dữ liệu tham chiếu: %v", err)
 	}
 	var prog *progress
@@ -274,7 +274,7 @@ func runUnitsCensus(ctx context.Context, e *env, args []string) int {
 		return usageErr(e, fs, "cần --db và đúng một tệp")
 	}
 	file := fs.Arg(0)
-	d, ok := ingest.CensusDate(file)
+	d, ok := refdata.CensusDate(file)
 	if *date != "" {
 		var err error
 		if d, err = time.Parse("2006-01-02", *date); err != nil {
@@ -290,7 +290,7 @@ func runUnitsCensus(ctx context.Context, e *env, args []string) int {
 		return fail(e, "%v", err)
 	}
 	defer f.Close()
-	rows, err := ingest.ReadCensus(file, f)
+	rows, err := refdata.ReadCensus(file, f)
 	if err != nil {
 		return fail(e, "%v", err)
 	}
@@ -299,7 +299,7 @@ func runUnitsCensus(ctx context.Context, e *env, args []string) int {
 		return fail(e, "%v", err)
 	}
 	defer db.Close()
-	n, err := ingest.ImportCensus(ctx, db, file, rows, d)
+	n, err := refdata.ImportCensus(ctx, db, file, rows, d)
 	if err != nil {
 		return fail(e, "%v", err)
 	}

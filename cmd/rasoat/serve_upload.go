@@ -7,6 +7,7 @@ import (
 
 	"rasoat/dashboards"
 	"rasoat/ingest"
+	"rasoat/ingest/refdata"
 	"rasoat/ingest/remote"
 	"rasoat/pipeline"
 	"rasoat/store"
@@ -27,7 +28,7 @@ func withUpload(e *env, db *store.DB, opt dashboards.Options) dashboards.Options
 	}
 	// Uploads need the review cycles (year → standard) in the database,
 	// as `rasoat ingest` loads them before its files.
-	if _, err := transform.LoadReference(context.Background(), db, nil); err != nil {
+	if _, err := refdata.LoadShipped(context.Background(), db, nil); err != nil {
 		e.log.Warn("upload disabled: reference data", slog.String("err", err.Error()))
 		return opt
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"rasoat/ingest"
+	"rasoat/ingest/refdata"
 	"rasoat/store"
 	"rasoat/transform"
 )
@@ -37,7 +38,7 @@ var CycleOfficial = map[string][4]int64{"99101": {1000, 4000, 100, 50}, "99102":
 
 // CycleUnits inserts the fixture's units (valid from 2015).
 func CycleUnits(ctx context.Context, db *store.DB) error {
-	if _, err := transform.LoadReference(ctx, db, nil); err != nil {
+	if _, err := refdata.LoadShipped(ctx, db, nil); err != nil {
 		return err
 	}
 	_, err := db.ExecContext(ctx, `INSERT INTO ref_unit (unit_code, unit_name, level, unit_type, parent_code, province_code, valid_from, synthetic) VALUES
