@@ -48,6 +48,14 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 }
 
 func open(ctx context.Context, path string, params url.Values) (*sql.DB, error) {
+	limit, err := memoryLimit()
+	if err != nil {
+		return nil, err
+	}
+	if params == nil {
+		params = url.Values{}
+	}
+	params.Set("memory_limit", limit)
 	dsn := path
 	if len(params) > 0 {
 		dsn += "?" + params.Encode()

@@ -24,19 +24,31 @@ communes AS (
 ),
 -- a district changes when one of its communes (last year or this year) does
 districts AS (
+    -- equality on (code, year) only: with an IN in the join condition and
+    -- no statistics on the reference tables reloaded in the same
+    -- transaction, DuckDB once planned a product of 10⁹ rows at national size
     SELECT DISTINCT c.year, d.district_code AS unit_code
-    FROM communes c
+    FROM (SELECT year, unit_code, year AS at FROM communes
+          UNION ALL SELECT year, unit_code, year - 1 FROM communes) c
     JOIN dim_unit_year d
-      ON d.unit_code = c.unit_code AND d.year IN (c.year, c.year - 1)
+      ON d.unit_code = c.unit_code AND d.year = c.at
     WHERE d.district_code IS NOT NULL
 ),
--- a province changes when a unit of another province moves into it
-provinces AS (
-    SELECT DISTINCT m.year, n.province_code AS unit_code
+-- a province changes when a unit of another province moves into it. Each
+-- move looks up its two units by (year, code) first: the tables built
+-- earlier in the transform's transaction carry no statistics, and with
+-- both lookups free to reorder DuckDB once joined dim_unit_year with itself
+-- on the province inequality (10¹⁰ pairs at national size).
+new_side AS MATERIALIZED (
+    SELECT m.year, m.old_code, n.province_code
     FROM moves m
     JOIN dim_unit_year n ON n.year = m.year AND n.unit_code = m.new_code
-    JOIN dim_unit_year o ON o.year = m.year - 1 AND o.unit_code = m.old_code
-    WHERE o.province_code <> n.province_code
+),
+provinces AS (
+    SELECT DISTINCT s.year, s.province_code AS unit_code
+    FROM new_side s
+    JOIN dim_unit_year o ON o.year = s.year - 1 AND o.unit_code = s.old_code
+    WHERE o.province_code <> s.province_code
 )
 SELECT * FROM communes
 UNION SELECT * FROM districts
