@@ -131,6 +131,7 @@ func run(bin, work string, sizes string, clients int) error {
 		dir := filepath.Join(work, fmt.Sprintf("p%d", n))
 		db := dir + ".duckdb"
 		os.RemoveAll(dir)
+		os.RemoveAll(dir + "-export")
 		removeDB(db)
 		label := fmt.Sprintf("%d tỉnh", n)
 		if n == 1 {
@@ -165,6 +166,15 @@ func run(bin, work string, sizes string, clients int) error {
 		anomalyMs := modelTime(tr.out, "anomal")
 		add("transform "+label, dur(tr.wall)+" · trong đó các mô hình bất thường "+dur(time.Duration(anomalyMs)*time.Millisecond), tr.rssMiB)
 		transforms = append(transforms, fmt.Sprintf("%s %s", label, dur(tr.wall)))
+
+		if st, err := os.Stat(db); err == nil {
+			add("cơ sở dữ liệu sau transform "+label, vnnum.FormatInt(st.Size()>>20)+" MiB", 0)
+		}
+		ex, err := measure(bin, "export", "--db", db, "--format", "parquet", "--out", dir+"-export")
+		if err != nil {
+			return err
+		}
+		add("xuất Parquet mọi view phân tích (rasoat export) "+label, dur(ex.wall)+" · "+vnnum.FormatInt(dirSize(dir+"-export")>>20)+" MiB", ex.rssMiB)
 
 		an, err := measure(bin, "anomalies", "--db", db, "--year", "2026", "--format", "csv")
 		if err != nil {
@@ -447,4 +457,17 @@ func writeList(path, unit string, n int) error {
 		return err
 	}
 	return f.Close()
+}
+
+func dirSize(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(_ string, e os.DirEntry, err error) error {
+		if err == nil && !e.IsDir() {
+			if fi, err := e.Info(); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
 }
